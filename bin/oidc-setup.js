@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Thin launcher: check the Node version, run the bundled CLI, exit with its code.
+const [major] = process.versions.node.split('.').map(Number)
+if (major < 20) {
+  process.stderr.write(`error: oidc-setup needs Node.js 20 or newer (this is ${process.version})\n`)
+  process.exit(2)
+}
+const { main } = await import('../dist/cli.js')
+// Exit explicitly: a keychain call stuck on a hung D-Bus must not keep the process alive.
+process.exit(await main(process.argv.slice(2)))

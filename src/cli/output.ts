@@ -1,0 +1,164 @@
+import { Chalk, type ChalkInstance } from 'chalk'
+import { CliError, ExitCode } from '../domain/errors.js'
+import { redact } from '../domain/redact.js'
+import type { Io, TextSink } from '../infra/io.js'
+
+/** How a command wants its output shaped. */
+export interface OutputOptions {
+  json: boolean
+  debug: boolean
+}
+
+/** One step of a progress list: a spinner on a TTY, a plain line elsewhere. */
+export interface Step {
+  done(detail?: string): void
+  fail(detail?: string): void
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+function colorLevel(stream: TextSink, env: Io['env']): 0 | 1 | 2 | 3 {
+  const force = env.FORCE_COLOR
+  if (force !== undefined && force !== '') {
+    if (force === '0' || force === 'false') {
+      return 0
+    }
+    const n = Number(force)
+    return n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1
+  }
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') {
+    return 0
+  }
+  if (!stream.isTTY || env.TERM === 'dumb') {
+    return 0
+  }
+  return 1
+}
+
+/**
+ * All terminal output goes through here: results on stdout, everything for people on stderr, colors only where the
+ * stream is a TTY (NO_COLOR and FORCE_COLOR honoured), secrets redacted from debug output.
+ */
+export class Output {
+  readonly color: ChalkInstance
+  private readonly outColor: ChalkInstance
+  private readonly secrets = new Set<string>()
+  private readonly spinnerOn: boolean
+
+  constructor(
+    private readonly io: Io,
+    readonly options: OutputOptions,
+  ) {
+    this.color = new Chalk({ level: colorLevel(io.stderr, io.env) })
+    this.outColor = new Chalk({ level: options.json ? 0 : colorLevel(io.stdout, io.env) })
+    this.spinnerOn = Boolean(io.stderr.isTTY) && !options.json && !options.debug && io.env.CI === undefined
+  }
+
+  /** Colors for text written to stdout. */
+  get stdoutColor(): ChalkInstance {
+    return this.outColor
+  }
+
+  /** Registers a secret value that must never appear in output. */
+  registerSecret(value: string | undefined): void {
+    if (value !== undefined && value.length >= 4) {
+      this.secrets.add(value)
+    }
+  }
+
+  /** Writes a result line to stdout (ignored in --json mode, where `json()` is the only output). */
+  result(text: string): void {
+    if (!this.options.json) {
+      this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    }
+  }
+
+  /** Writes raw data to stdout, e.g. a token: the one place a secret may be printed, on the user's request. */
+  data(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /** Writes the single JSON document of a --json run. */
+  json(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
+  }
+
+  /** A line for people, on stderr. */
+  info(message: string): void {
+    this.io.stderr.write(`${this.scrub(message)}\n`)
+  }
+
+  success(message: string): void {
+    this.info(`${this.color.green('✓')} ${message}`)
+  }
+
+  warn(message: string): void {
+    this.info(`${this.color.yellow('warning:')} ${message}`)
+  }
+
+  hint(message: string): void {
+    this.info(`${this.color.dim('hint:')} ${message}`)
+  }
+
+  /** Debug trace on stderr, only with --debug; always redacted. */
+  debug(message: string): void {
+    if (this.options.debug) {
+      this.io.stderr.write(`${this.color.dim(`debug: ${this.scrub(message)}`)}\n`)
+    }
+  }
+
+  /** Starts a progress step: a spinner on a TTY, a plain line on completion otherwise. */
+  step(label: string): Step {
+    const start = Date.now()
+    let frame = 0
+    const timer = this.spinnerOn
+      ? setInterval(() => {
+          this.io.stderr.write(`\r${this.color.cyan(SPINNER[frame++ % SPINNER.length] ?? '')} ${label}`)
+        }, 80)
+      : undefined
+    timer?.unref()
+    const finish = (mark: string, detail?: string): void => {
+      if (timer) {
+        clearInterval(timer)
+        this.io.stderr.write('\r\x1b[2K')
+      }
+      const ms = Date.now() - start
+      const tail = detail ? ` ${this.color.dim(detail)}` : this.options.debug ? this.color.dim(` (${ms} ms)`) : ''
+      this.info(`${mark} ${label}${tail}`)
+    }
+    return {
+      done: (detail) => finish(this.color.green('✓'), detail),
+      fail: (detail) => finish(this.color.red('✗'), detail),
+    }
+  }
+
+  /** Prints an error the way every command does, and returns its exit code. */
+  error(error: unknown): number {
+    if (error instanceof CliError) {
+      this.info(`${this.color.red('error:')} ${error.message}`)
+      if (error.hint) {
+        this.info(`${this.color.dim('hint:')} ${error.hint}`)
+      }
+      if (this.options.debug && error.cause !== undefined) {
+        this.debug(`caused by: ${stackOf(error.cause)}`)
+      }
+      return error.exitCode
+    }
+    this.info(`${this.color.red('error:')} ${error instanceof Error ? error.message : String(error)}`)
+    this.info('this is a bug in oidc-setup, please report it')
+    if (this.options.debug) {
+      this.debug(stackOf(error))
+    } else {
+      this.info(`${this.color.dim('hint:')} run again with --debug to see the stack trace`)
+    }
+    return ExitCode.internal
+  }
+
+  private scrub(text: string): string {
+    return redact(text, this.secrets)
+  }
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error)
+}

@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander'
+import type { Deps } from '../deps.js'
+import { Output } from './output.js'
+import { readGlobals, type ActionContext, type CommandContext } from './context.js'
+import { commandModules } from './commands/index.js'
+
+declare const __VERSION__: string
+
+/** The version baked in at build time (falls back for unbundled runs such as vitest). */
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev'
+
+/** Builds the commander program with the global options and every command. */
+export function buildProgram(deps: Deps, out: Output): Command {
+  const program = new Command('oidc-setup')
+  program
+    .description('Wire an application to Okta: provision the app integration, render its config, log in.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--debug', 'print stack traces and redacted HTTP traces on stderr (or OIDC_SETUP_DEBUG=1)')
+    .option('-p, --profile <name>', 'profile to use (or OIDC_SETUP_PROFILE)', 'default')
+    .option('-y, --yes', 'never prompt; fail on missing values instead')
+    .addOption(
+      new Option('--secret-store <kind>', 'where secrets live (or OIDC_SETUP_SECRET_STORE)').choices(['keychain', 'file']),
+    )
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => deps.io.stdout.write(s),
+      writeErr: (s) => deps.io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, `${out.color.red('error:')} `)),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ oidc-setup sandbox start                       # a local Okta-compatible org to try everything on
+  $ oidc-setup okta configure --org-url https://example.okta.com
+  $ oidc-setup setup --target kestra --base-url https://kestra.example.com --out ./kestra
+  $ oidc-setup render-config --target galaxy --base-url https://galaxy.example.org --out ./config
+  $ oidc-setup login --profile cli && oidc-setup token --profile cli
+
+Exit codes: 0 ok, 1 internal error, 2 usage, 3 config/file, 4 authentication, 5 Okta API, 130 interrupted.
+`,
+    )
+
+  const ctx: CommandContext = {
+    context(cmd: Command): ActionContext {
+      const { globals, profileExplicit } = readGlobals(cmd, deps.io.env)
+      const io = deps.io
+      const interactive =
+        io.stdinIsTTY && Boolean(io.stdout.isTTY) && !globals.yes && !globals.json && io.env.CI === undefined
+      return { deps, out, globals, interactive, profileExplicit }
+    },
+  }
+  for (const register of commandModules) {
+    register(program, ctx)
+  }
+  applyToAll(program, (cmd) => {
+    cmd.exitOverride()
+    cmd.configureOutput(program.configureOutput())
+  })
+  return program
+}
+
+function applyToAll(cmd: Command, fn: (cmd: Command) => void): void {
+  fn(cmd)
+  for (const sub of cmd.commands) {
+    applyToAll(sub, fn)
+  }
+}

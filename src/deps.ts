@@ -1,0 +1,123 @@
+import { ConfigError } from './domain/errors.js'
+import { systemBrowser, type Browser } from './infra/browser.js'
+import { systemClock, type Clock } from './infra/clock.js'
+import { configHome } from './infra/config-home.js'
+import { nodeFileSystem, type FileSystem } from './infra/fs.js'
+import { processIo, type Io } from './infra/io.js'
+import { FileProfileStore, type ProfileStore } from './infra/profile-store.js'
+import { inquirerPrompt, type Prompt } from './infra/prompt.js'
+import {
+  FileSecretStore,
+  KeychainSecretStore,
+  type SecretStore,
+  type SecretStoreKind,
+} from './infra/secret-store.js'
+
+/** How a command asks for the secret store. */
+export interface SecretStoreRequest {
+  /** `--secret-store`; else OIDC_SETUP_SECRET_STORE; else the keychain. */
+  kind?: SecretStoreKind | undefined
+  /** Write, read back and delete a probe entry first (before a command stores anything). */
+  probe?: boolean | undefined
+}
+
+/**
+ * Every external system a command may use. Production builds it with createDeps(); tests pass overrides for the
+ * edges they replace (the set of replaceable edges is this interface).
+ */
+export interface Deps {
+  io: Io
+  clock: Clock
+  fs: FileSystem
+  configHome: string
+  profiles: ProfileStore
+  prompt: Prompt
+  browser: Browser
+  /** Opens the secret store the user chose; a keychain that fails its probe is a ConfigError with a hint. */
+  secretStore(request?: SecretStoreRequest): Promise<SecretStore>
+  /** Aborted on SIGINT/SIGTERM; long waits (login, sandbox) listen to it. */
+  interrupt: AbortSignal
+}
+
+/** Resolves which secret store the user asked for. */
+export function secretStoreKind(io: Io, requested?: SecretStoreKind): SecretStoreKind {
+  if (requested) {
+    return requested
+  }
+  const fromEnv = io.env.OIDC_SETUP_SECRET_STORE
+  if (fromEnv === 'file' || fromEnv === 'keychain') {
+    return fromEnv
+  }
+  if (fromEnv) {
+    throw new ConfigError(`OIDC_SETUP_SECRET_STORE must be "keychain" or "file", not "${fromEnv}"`)
+  }
+  return 'keychain'
+}
+
+/** The composition root: the only place that builds real adapters. */
+export function createDeps(overrides: Partial<Deps> = {}): Deps {
+  const io = overrides.io ?? processIo()
+  const fs = overrides.fs ?? nodeFileSystem
+  const clock = overrides.clock ?? systemClock
+  const home = overrides.configHome ?? configHome(io)
+  const stores = new Map<string, Promise<SecretStore>>()
+  const deps: Deps = {
+    io,
+    clock,
+    fs,
+    configHome: home,
+    profiles: overrides.profiles ?? new FileProfileStore(fs, home, () => clock.now()),
+    prompt: overrides.prompt ?? inquirerPrompt,
+    browser: overrides.browser ?? systemBrowser(io),
+    interrupt: overrides.interrupt ?? new AbortController().signal,
+    secretStore:
+      overrides.secretStore ??
+      ((request = {}) => {
+        const kind = secretStoreKind(io, request.kind)
+        const cacheKey = `${kind}:${request.probe ? 'probed' : 'plain'}`
+        let store = stores.get(cacheKey)
+        if (!store) {
+          store = openSecretStore(kind, Boolean(request.probe), fs, home, io)
+          stores.set(cacheKey, store)
+        }
+        return store
+      }),
+  }
+  return deps
+}
+
+async function openSecretStore(
+  kind: SecretStoreKind,
+  probe: boolean,
+  fs: FileSystem,
+  home: string,
+  io: Io,
+): Promise<SecretStore> {
+  if (kind === 'file') {
+    return new FileSecretStore(fs, home)
+  }
+  let keyring: typeof import('@napi-rs/keyring')
+  try {
+    keyring = await import('@napi-rs/keyring')
+  } catch (cause) {
+    throw new ConfigError('could not load the OS keychain library (@napi-rs/keyring)', {
+      hint: 'reinstall oidc-setup, or use --secret-store file',
+      cause,
+    })
+  }
+  const store = new KeychainSecretStore(keyring, io.platform)
+  if (probe) {
+    try {
+      await store.probe()
+    } catch (cause) {
+      throw new ConfigError(`no usable OS keychain: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        hint:
+          io.platform === 'linux'
+            ? 'start a Secret Service (e.g. gnome-keyring-daemon) in this session, or opt into the unencrypted file store with --secret-store file (or OIDC_SETUP_SECRET_STORE=file)'
+            : 'unlock the keychain, or opt into the unencrypted file store with --secret-store file',
+        cause,
+      })
+    }
+  }
+  return store
+}

@@ -1,0 +1,52 @@
+/** The OIDC application types Okta knows (`settings.oauthClient.application_type`). */
+export type ApplicationType = 'web' | 'browser' | 'native' | 'service'
+
+/**
+ * The non-secret facts of one Okta app integration, kept as JSON in the config home. Secrets (client secret,
+ * API token, tokens) live in the secret store, never here.
+ */
+export interface Profile {
+  name: string
+  /** Okta org URL, e.g. https://example.okta.com (no trailing slash). */
+  orgUrl?: string | undefined
+  /** The issuer exactly as the authorization server publishes it. */
+  issuer?: string | undefined
+  /** `org` for the org authorization server, else the custom server's id (e.g. `default`). */
+  authServerId?: string | undefined
+  clientId?: string | undefined
+  appId?: string | undefined
+  appLabel?: string | undefined
+  applicationType?: ApplicationType | undefined
+  target?: string | undefined
+  baseUrl?: string | undefined
+  redirectUris?: string[] | undefined
+  postLogoutRedirectUris?: string[] | undefined
+  scopes?: string[] | undefined
+  grantTypes?: string[] | undefined
+  /** Set by `okta configure`: how the Management API is reached. */
+  management?:
+    | {
+        authMode: 'SSWS' | 'PrivateKey'
+        clientId?: string | undefined
+        keyId?: string | undefined
+        privateKeyFile?: string | undefined
+        scopes?: string[] | undefined
+      }
+    | undefined
+  updatedAt?: string | undefined
+}
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+/** Whether a profile name is safe to use as a file name. */
+export function isValidProfileName(name: string): boolean {
+  return PROFILE_NAME.test(name)
+}
+
+/** Names of the secret-store entries of a profile. */
+export const secretKeys = {
+  clientSecret: (profile: string) => `profile:${profile}:client-secret`,
+  apiToken: (profile: string) => `profile:${profile}:okta-api-token`,
+  privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
+  tokenSet: (profile: string) => `profile:${profile}:token-set`,
+} as const

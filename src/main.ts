@@ -1,0 +1,51 @@
+import { CommanderError } from 'commander'
+import { Output } from './cli/output.js'
+import { buildProgram } from './cli/program.js'
+import { createDeps, type Deps } from './deps.js'
+import { ExitCode, InterruptedError } from './domain/errors.js'
+
+/**
+ * Runs the CLI and returns its exit code; the only place that maps outcomes to exit codes. `bin/` exits with it.
+ */
+export async function main(argv: string[], overrides: Partial<Deps> = {}): Promise<number> {
+  const controller = new AbortController()
+  const onSignal = (): void => controller.abort(new InterruptedError())
+  const ownSignals = overrides.interrupt === undefined
+  if (ownSignals) {
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  }
+  const deps = createDeps({ interrupt: controller.signal, ...overrides })
+  // --json and --debug shape error output too, so they are read before commander parses anything.
+  const out = new Output(deps.io, {
+    json: argv.includes('--json'),
+    debug: argv.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1',
+  })
+  try {
+    const program = buildProgram(deps, out)
+    if (argv.length === 0) {
+      program.outputHelp({ error: true })
+      return ExitCode.usage
+    }
+    const interrupted = new Promise<never>((_resolve, reject) => {
+      deps.interrupt.addEventListener('abort', () => reject(new InterruptedError()), { once: true })
+    })
+    await Promise.race([program.parseAsync(argv, { from: 'user' }), interrupted])
+    return ExitCode.ok
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; everything else it reports is a usage error it printed.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage
+    }
+    if (error instanceof InterruptedError) {
+      out.info('interrupted')
+      return ExitCode.interrupted
+    }
+    return out.error(error)
+  } finally {
+    if (ownSignals) {
+      process.removeListener('SIGINT', onSignal)
+      process.removeListener('SIGTERM', onSignal)
+    }
+  }
+}
