@@ -23,6 +23,7 @@ export function buildProgram(deps: Deps, out: Output): Command {
       new Option('--secret-store <kind>', 'where secrets live (or OIDC_SETUP_SECRET_STORE)').choices(['keychain', 'file']),
     )
     .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => deps.io.stdout.write(s),
       writeErr: (s) => deps.io.stderr.write(s),
