@@ -72,7 +72,7 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     interrupt: overrides.interrupt ?? new AbortController().signal,
     secretStore:
       overrides.secretStore ??
-      ((request = {}) => {
+      (async (request = {}) => {
         const kind = secretStoreKind(io, request.kind)
         const cacheKey = `${kind}:${request.probe ? 'probed' : 'plain'}`
         let store = stores.get(cacheKey)

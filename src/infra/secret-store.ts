@@ -58,7 +58,7 @@ export class KeychainSecretStore implements SecretStore {
       case 'win32':
         return 'Windows Credential Manager'
       default:
-        return 'Secret Service (OS keychain)'
+        return 'Secret Service keychain'
     }
   }
 
@@ -80,7 +80,7 @@ export class KeychainSecretStore implements SecretStore {
     try {
       return await Promise.race([op(controller.signal), timeout])
     } catch (cause) {
-      throw new ConfigError(`could not ${what} in the ${this.describe()}: ${messageOf(cause)}`, {
+      throw new ConfigError(`could not ${what} the ${this.describe()}: ${messageOf(cause)}`, {
         hint: 'unlock the keychain, or opt into the unencrypted file store with --secret-store file',
         cause,
       })
@@ -90,7 +90,7 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    const head = await this.call('read a secret', (s) => this.entry(key).getPassword(s))
+    const head = await this.call('read a secret from', (s) => this.entry(key).getPassword(s))
     if (head === null) {
       return undefined
     }
@@ -101,7 +101,7 @@ export class KeychainSecretStore implements SecretStore {
     const count = Number(countText)
     const parts: string[] = []
     for (let i = 1; i <= count; i++) {
-      const part = await this.call('read a secret', (s) => this.entry(`${key}#${i}`).getPassword(s))
+      const part = await this.call('read a secret from', (s) => this.entry(`${key}#${i}`).getPassword(s))
       if (part === null) {
         return undefined
       }
@@ -115,17 +115,17 @@ export class KeychainSecretStore implements SecretStore {
   async set(key: string, value: string): Promise<void> {
     const oldCount = await this.chunkCount(key)
     if (value.length <= CHUNK_SIZE && !value.startsWith(CHUNK_HEADER)) {
-      await this.call('store a secret', (s) => this.entry(key).setPassword(value, s))
+      await this.call('store a secret in', (s) => this.entry(key).setPassword(value, s))
     } else {
       const parts: string[] = []
       for (let i = 0; i < value.length; i += CHUNK_SIZE) {
         parts.push(value.slice(i, i + CHUNK_SIZE))
       }
       for (const [i, part] of parts.entries()) {
-        await this.call('store a secret', (s) => this.entry(`${key}#${i + 1}`).setPassword(part, s))
+        await this.call('store a secret in', (s) => this.entry(`${key}#${i + 1}`).setPassword(part, s))
       }
       const header = `${CHUNK_HEADER}${parts.length}:${sha256(value)}`
-      await this.call('store a secret', (s) => this.entry(key).setPassword(header, s))
+      await this.call('store a secret in', (s) => this.entry(key).setPassword(header, s))
       await this.deleteChunks(key, parts.length + 1, oldCount)
       return
     }
@@ -134,12 +134,12 @@ export class KeychainSecretStore implements SecretStore {
 
   async delete(key: string): Promise<void> {
     const count = await this.chunkCount(key)
-    await this.call('delete a secret', (s) => this.entry(key).deleteCredential(s))
+    await this.call('delete a secret from', (s) => this.entry(key).deleteCredential(s))
     await this.deleteChunks(key, 1, count)
   }
 
   private async chunkCount(key: string): Promise<number> {
-    const head = await this.call('read a secret', (s) => this.entry(key).getPassword(s))
+    const head = await this.call('read a secret from', (s) => this.entry(key).getPassword(s))
     if (head === null || !head.startsWith(CHUNK_HEADER)) {
       return 0
     }
@@ -148,7 +148,7 @@ export class KeychainSecretStore implements SecretStore {
 
   private async deleteChunks(key: string, from: number, to: number): Promise<void> {
     for (let i = from; i <= to; i++) {
-      await this.call('delete a secret', (s) => this.entry(`${key}#${i}`).deleteCredential(s))
+      await this.call('delete a secret from', (s) => this.entry(`${key}#${i}`).deleteCredential(s))
     }
   }
 
