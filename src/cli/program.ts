@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander'
 import type { Deps } from '../deps.js'
-import { Output } from './output.js'
+import type { Output } from './output.js'
 import { readGlobals, type ActionContext, type CommandContext } from './context.js'
 import { commandModules } from './commands/index.js'
 

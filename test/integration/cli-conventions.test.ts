@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli.js'
+
+describe('CLI conventions', () => {
+  it('prints the version on stdout', async () => {
+    const r = await runCli(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('has help with examples and the exit codes', async () => {
+    const r = await runCli(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Examples:')
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 internal error, 2 usage')
+  })
+
+  it('exits 2 with one error line and a hint for an unknown option', async () => {
+    const r = await runCli(['--bogus'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain("error: unknown option '--bogus'")
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('exits 2 for an unknown command and suggests the closest one', async () => {
+    const r = await runCli(['hepl'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("error: unknown command 'hepl'")
+  })
+
+  it('exits 2 and shows help on stderr when run with no arguments', async () => {
+    const r = await runCli([])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('Usage: oidc-setup')
+  })
+
+  it('rejects an unknown --secret-store value', async () => {
+    const r = await runCli(['--secret-store', 'vault', '--version'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("option '--secret-store <kind>' argument 'vault' is invalid")
+  })
+
+  it('every command has --help with examples', async () => {
+    const help = await runCli(['--help'])
+    const names = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[options\]| <| \[| {2})/gm)]
+      .map((m) => m[1]!)
+      .filter((n) => n !== 'help')
+    for (const name of names) {
+      const r = await runCli([name, '--help'])
+      expect(r.code, name).toBe(0)
+      expect(r.stdout, `${name} --help`).toContain('Examples:')
+    }
+  })
+})
