@@ -1,0 +1,57 @@
+// `npm test`: builds, makes sure the system tools the tests use are there, and runs vitest inside a real
+// Secret Service session (dbus-run-session + gnome-keyring) when none is running.
+//
+// System packages (Debian): gnome-keyring, dbus-x11, libsecret-tools (keychain), libxml2-utils (xmllint, for
+// Galaxy's XSD), chromium (one real-browser login test). As root with apt-get they are installed when missing;
+// otherwise the command to run is printed and the tests that need them skip with a reason.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+const PACKAGES = {
+  'dbus-run-session': 'dbus-x11',
+  'gnome-keyring-daemon': 'gnome-keyring',
+  'secret-tool': 'libsecret-tools',
+  xmllint: 'libxml2-utils',
+  chromium: 'chromium',
+}
+
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+const log = (msg) => process.stderr.write(`test: ${msg}\n`)
+
+const missing = [...new Set(Object.entries(PACKAGES).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg))]
+if (missing.length > 0) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+  if (isRoot && has('apt-get') && process.env.OIDC_SETUP_TEST_NO_INSTALL !== '1') {
+    log(`installing ${missing.join(' ')} with apt-get`)
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+    const run = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0
+    if (!run(['install', '-y', '--no-install-recommends', ...missing])) {
+      run(['update']) && run(['install', '-y', '--no-install-recommends', ...missing])
+    }
+  } else {
+    log(`missing system packages: ${missing.join(' ')} (install them: apt-get install ${missing.join(' ')}); tests needing them will skip`)
+  }
+}
+
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })
+if (build.status !== 0) {
+  process.exit(build.status ?? 1)
+}
+
+const vitest = ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]
+let result
+if (!process.env.DBUS_SESSION_BUS_ADDRESS && has('dbus-run-session') && has('gnome-keyring-daemon')) {
+  log('starting a private D-Bus session with an unlocked gnome-keyring for the keychain tests')
+  const quoted = [process.execPath, ...vitest].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+  result = spawnSync(
+    'dbus-run-session',
+    ['--', 'sh', '-c', `echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec ${quoted}`],
+    { stdio: 'inherit' },
+  )
+} else {
+  result = spawnSync(process.execPath, vitest, { stdio: 'inherit' })
+}
+if (!existsSync('/usr/bin/chromium')) {
+  log('chromium was not found at /usr/bin/chromium: the real-browser login test was skipped')
+}
+process.exit(result.status ?? 1)
