@@ -33,7 +33,18 @@ export interface Profile {
         scopes?: string[] | undefined
       }
     | undefined
+  /** Okta objects `okta create-app` created for this profile; `okta delete-app` removes exactly these. */
+  managed?: ManagedResource[] | undefined
   updatedAt?: string | undefined
+}
+
+/** One Okta object oidc-setup created (for `okta delete-app`). */
+export interface ManagedResource {
+  type: 'app' | 'authorization-server' | 'scope' | 'claim' | 'policy' | 'rule' | 'trusted-origin'
+  id: string
+  name: string
+  /** The authorization server a scope, claim, policy or rule belongs to. */
+  serverId?: string | undefined
 }
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
