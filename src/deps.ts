@@ -1,4 +1,6 @@
 import { ConfigError } from './domain/errors.js'
+import type { OktaCredentials } from './domain/okta-credentials.js'
+import type { OktaAdmin, OktaAdminOptions } from './infra/okta-admin.js'
 import { systemBrowser, type Browser } from './infra/browser.js'
 import { systemClock, type Clock } from './infra/clock.js'
 import { configHome } from './infra/config-home.js'
@@ -37,6 +39,8 @@ export interface Deps {
   secretStore(request?: SecretStoreRequest): Promise<SecretStore>
   /** Aborted on SIGINT/SIGTERM; long waits (login, sandbox) listen to it. */
   interrupt: AbortSignal
+  /** Connects to the Okta Management API (loads @okta/okta-sdk-nodejs on first call). */
+  oktaAdmin(credentials: OktaCredentials, options?: OktaAdminOptions): Promise<OktaAdmin>
 }
 
 /** Resolves which secret store the user asked for. */
@@ -70,6 +74,9 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     prompt: overrides.prompt ?? inquirerPrompt,
     browser: overrides.browser ?? systemBrowser(io),
     interrupt: overrides.interrupt ?? new AbortController().signal,
+    oktaAdmin:
+      overrides.oktaAdmin ??
+      (async (credentials, options) => (await import('./infra/okta-admin.js')).createOktaAdmin(credentials, options)),
     secretStore:
       overrides.secretStore ??
       (async (request = {}) => {

@@ -1,8 +1,20 @@
 import type { RegisterCommand } from '../context.js'
 import { registerCompletion } from './completion.js'
+import { registerOktaAppsList } from './okta-apps-list.js'
+import { registerOktaConfigure } from './okta-configure.js'
+import { registerOktaCreateApp } from './okta-create-app.js'
+import { registerOktaDeleteApp } from './okta-delete-app.js'
+import { registerOktaShow } from './okta-show.js'
 
 /**
  * Every command module, in the order `--help` lists them. Each module only wires flags to a use case; heavy
  * libraries are imported inside the actions that need them.
  */
-export const commandModules: RegisterCommand[] = [registerCompletion]
+export const commandModules: RegisterCommand[] = [
+  registerOktaConfigure,
+  registerOktaCreateApp,
+  registerOktaAppsList,
+  registerOktaShow,
+  registerOktaDeleteApp,
+  registerCompletion,
+]

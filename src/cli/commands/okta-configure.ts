@@ -1,0 +1,144 @@
+import path from 'node:path'
+import { UsageError } from '../../domain/errors.js'
+import { DEFAULT_MANAGEMENT_SCOPES, normalizeOrgUrl, type OktaAuth } from '../../domain/okta-credentials.js'
+import { configureOkta } from '../../usecases/configure-okta.js'
+import { withExamples, type RegisterCommand } from '../context.js'
+import { collect, connectOkta, oktaCommand } from './okta.js'
+
+interface ConfigureOptions {
+  orgUrl?: string
+  apiTokenEnv?: string
+  apiTokenFile?: string
+  clientId?: string
+  privateKeyFile?: string
+  keyId?: string
+  scope?: string[]
+  verify: boolean
+}
+
+/** `oidc-setup okta configure`: where the Management API is and how to authenticate to it. */
+export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
+  const cmd = oktaCommand(program)
+    .command('configure')
+    .description('save the Okta org URL and Management API credentials (API token or private_key_jwt service app)')
+    .option('--org-url <url>', 'the Okta org URL, e.g. https://example.okta.com')
+    .option('--api-token-env <name>', 'read the SSWS API token from this environment variable')
+    .option('--api-token-file <path>', 'read the SSWS API token from this file ("-" for stdin)')
+    .option('--client-id <id>', 'OAuth service app client id (private_key_jwt instead of an API token)')
+    .option('--private-key-file <path>', 'PEM or JWK private key of the service app')
+    .option('--key-id <kid>', 'key id of the private key (needed for PEM keys)')
+    .option('--scope <scope>', `Okta API scope to request (repeatable; default: ${DEFAULT_MANAGEMENT_SCOPES.join(' ')})`, collect)
+    .option('--no-verify', 'save without checking the credentials against Okta')
+    .action(async (options: ConfigureOptions, command) => {
+      const c = ctx.context(command)
+      const { deps, out, globals, interactive } = c
+      // Validate every flag before any side effect.
+      if (options.apiTokenEnv && options.apiTokenFile) {
+        throw new UsageError('--api-token-env and --api-token-file exclude each other')
+      }
+      const keyMode = options.clientId !== undefined || options.privateKeyFile !== undefined
+      if (keyMode && (options.apiTokenEnv || options.apiTokenFile)) {
+        throw new UsageError('use either an API token (--api-token-env/--api-token-file) or a service app (--client-id, --private-key-file), not both')
+      }
+      if (keyMode && (!options.clientId || !options.privateKeyFile)) {
+        throw new UsageError('private_key_jwt needs both --client-id and --private-key-file')
+      }
+      let orgUrlText = options.orgUrl ?? deps.io.env.OKTA_CLIENT_ORGURL
+      if (!orgUrlText) {
+        if (!interactive) {
+          throw new UsageError('missing --org-url', { hint: 'pass --org-url https://your-org.okta.com' })
+        }
+        orgUrlText = await deps.prompt.input('Okta org URL (https://your-org.okta.com):', {
+          validate: (v) => {
+            try {
+              normalizeOrgUrl(v)
+              return true
+            } catch (e) {
+              return (e as Error).message
+            }
+          },
+        })
+      }
+      const orgUrl = normalizeOrgUrl(orgUrlText)
+      let auth: OktaAuth
+      let privateKeyFile: string | undefined
+      if (keyMode) {
+        privateKeyFile = path.resolve(deps.io.cwd, options.privateKeyFile as string)
+        const key = await deps.fs.readText(privateKeyFile)
+        if (key === undefined || !key.trim()) {
+          throw new UsageError(`could not read the private key file ${privateKeyFile}`)
+        }
+        if (key.includes('-----BEGIN') && !options.keyId) {
+          throw new UsageError('a PEM private key needs --key-id (the kid registered with the service app)')
+        }
+        auth = {
+          mode: 'PrivateKey',
+          clientId: options.clientId as string,
+          privateKey: key.trim(),
+          keyId: options.keyId,
+          scopes: options.scope?.length ? options.scope : [...DEFAULT_MANAGEMENT_SCOPES],
+        }
+      } else {
+        let token: string | undefined
+        if (options.apiTokenEnv) {
+          token = deps.io.env[options.apiTokenEnv]
+          if (!token) {
+            throw new UsageError(`the environment variable ${options.apiTokenEnv} (from --api-token-env) is empty or unset`)
+          }
+        } else if (options.apiTokenFile === '-') {
+          token = await deps.io.readStdin()
+        } else if (options.apiTokenFile) {
+          token = await deps.fs.readText(path.resolve(deps.io.cwd, options.apiTokenFile))
+          if (token === undefined) {
+            throw new UsageError(`could not read --api-token-file ${options.apiTokenFile}: no such file`)
+          }
+        } else if (interactive) {
+          token = await deps.prompt.password('Okta API token (Security › API › Tokens):')
+        } else {
+          throw new UsageError('missing the API token', {
+            hint: 'pass --api-token-env NAME or --api-token-file PATH (or - for stdin); tokens are never accepted as plain arguments',
+          })
+        }
+        token = token.trim()
+        if (!token) {
+          throw new UsageError('the API token is empty')
+        }
+        auth = { mode: 'SSWS', token }
+      }
+      out.registerSecret(auth.mode === 'SSWS' ? auth.token : auth.privateKey)
+      const step = out.step(options.verify ? `checking credentials against ${orgUrl}` : 'saving credentials')
+      let result
+      try {
+        result = await configureOkta(
+          { profile: globals.profile, orgUrl, auth, privateKeyFile, verify: options.verify },
+          {
+            profiles: deps.profiles,
+            secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
+            connect: (credentials) => connectOkta(c, credentials),
+          },
+        )
+      } catch (error) {
+        step.fail()
+        throw error
+      }
+      step.done()
+      for (const missing of result.unconfirmed) {
+        out.warn(`could not confirm ${missing.permission}: ${missing.reason}`)
+      }
+      if (result.unconfirmed.length) {
+        out.hint('create-app needs okta.apps.manage and okta.authorizationServers.manage (custom servers also need API Access Management)')
+      }
+      out.info(`${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in profile "${result.profile}"`)
+      if (globals.json) {
+        out.json(result)
+      } else {
+        out.result(`configured ${result.orgUrl} for profile ${result.profile}`)
+      }
+    })
+  withExamples(cmd, [
+    'oidc-setup okta configure --org-url https://example.okta.com            # prompts for the API token',
+    'oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN',
+    'pass show okta/token | oidc-setup okta configure --org-url https://example.okta.com --api-token-file -',
+    'oidc-setup okta configure --org-url https://example.okta.com --client-id 0oa123 --private-key-file key.pem --key-id kid1',
+  ])
+}

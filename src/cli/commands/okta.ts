@@ -1,0 +1,52 @@
+import type { Command } from 'commander'
+import type { OktaCredentials } from '../../domain/okta-credentials.js'
+import type { Change } from '../../domain/provision-plan.js'
+import type { OktaAdmin } from '../../infra/okta-admin.js'
+import { resolveOktaCredentials } from '../../infra/okta-credentials.js'
+import type { ActionContext } from '../context.js'
+import { VERSION } from '../program.js'
+
+/** The `okta` command group, created by whichever okta-* module registers first. */
+export function oktaCommand(program: Command): Command {
+  return (
+    program.commands.find((c) => c.name() === 'okta') ??
+    program
+      .command('okta')
+      .description('provision and inspect the Okta side: credentials, app integrations, authorization servers')
+  )
+}
+
+/** Collects a repeatable option into an array. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+/** Resolves Management API credentials (env, profile, ~/.okta/okta.yaml) and connects, with redacted --debug traces. */
+export async function connectOkta(c: ActionContext, credentials?: OktaCredentials): Promise<OktaAdmin> {
+  const { deps, out, globals } = c
+  const creds =
+    credentials ??
+    (await resolveOktaCredentials(globals.profile, {
+      env: deps.io.env,
+      homedir: deps.io.homedir,
+      fs: deps.fs,
+      profiles: deps.profiles,
+      secretStore: () => deps.secretStore({ kind: globals.secretStore }),
+    }))
+  out.registerSecret(creds.auth.mode === 'SSWS' ? creds.auth.token : creds.auth.privateKey)
+  out.debug(`Okta org ${creds.orgUrl}, credentials from ${creds.source} (${creds.auth.mode})`)
+  return deps.oktaAdmin(creds, { trace: (line) => out.debug(line), userAgent: `oidc-setup/${VERSION}` })
+}
+
+/** One line for a change, for people. */
+export function describeChange(change: Change, dryRun: boolean): string {
+  const verb = {
+    create: dryRun ? 'would create' : 'created',
+    update: dryRun ? 'would update' : 'updated',
+    delete: dryRun ? 'would delete' : 'deleted',
+    unchanged: 'unchanged',
+  }[change.action]
+  const fields = change.fields?.length ? ` (${change.fields.join(', ')})` : ''
+  const id = change.id ? ` ${change.id}` : ''
+  return `${change.type} "${change.name}"${id}: ${verb}${fields}`
+}
