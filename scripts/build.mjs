@@ -13,7 +13,21 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Small pure-JS dependencies on the startup path are bundled (one file to load instead of dozens); heavy,
+  // native or rarely used ones stay external and load from node_modules when a command needs them.
+  external: [
+    '@okta/okta-sdk-nodejs',
+    'openid-client',
+    'oidc-provider',
+    '@napi-rs/keyring',
+    'open',
+    'playwright-core',
+    '@inquirer/prompts',
+    'proper-lockfile',
+    'diff',
+  ],
+  // Bundled CommonJS code (commander) calls require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   sourcemap: true,
   chunkNames: 'chunks/[name]-[hash]',
   define: { __VERSION__: JSON.stringify(pkg.version) },

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander'
-import { Output } from './cli/output.js'
+import { colorLevel, Output, type ChalkConstructor } from './cli/output.js'
 import { buildProgram } from './cli/program.js'
 import { createDeps, type Deps } from './deps.js'
 import { ExitCode, InterruptedError } from './domain/errors.js'
@@ -16,11 +16,17 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
     process.once('SIGTERM', onSignal)
   }
   const deps = createDeps({ interrupt: controller.signal, ...overrides })
+  // chalk is loaded only when a stream shows colors: scripts and pipes never pay for it.
+  let chalk: ChalkConstructor | undefined
+  if (colorLevel(deps.io.stderr, deps.io.env) > 0 || colorLevel(deps.io.stdout, deps.io.env) > 0) {
+    chalk = (await import('chalk')).Chalk
+  }
   // --json and --debug shape error output too, so they are read before commander parses anything.
-  const out = new Output(deps.io, {
-    json: argv.includes('--json'),
-    debug: argv.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1',
-  })
+  const out = new Output(
+    deps.io,
+    { json: argv.includes('--json'), debug: argv.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1' },
+    chalk,
+  )
   try {
     const program = buildProgram(deps, out)
     if (argv.length === 0) {

@@ -1,4 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk'
 import { CliError, ExitCode } from '../domain/errors.js'
 import { redact } from '../domain/redact.js'
 import type { Io, TextSink } from '../infra/io.js'
@@ -9,6 +8,37 @@ export interface OutputOptions {
   debug: boolean
 }
 
+/** A text painter: one color or style. */
+export type Paint = (text: string) => string
+
+/** The colors and styles output uses; identity functions when colors are off. */
+export interface Colors {
+  red: Paint
+  green: Paint
+  yellow: Paint
+  blue: Paint
+  magenta: Paint
+  cyan: Paint
+  gray: Paint
+  dim: Paint
+  bold: Paint
+}
+
+const PLAIN: Colors = {
+  red: String,
+  green: String,
+  yellow: String,
+  blue: String,
+  magenta: String,
+  cyan: String,
+  gray: String,
+  dim: String,
+  bold: String,
+}
+
+/** The chalk constructor, loaded by main() only when some stream will show colors. */
+export type ChalkConstructor = typeof import('chalk').Chalk
+
 /** One step of a progress list: a spinner on a TTY, a plain line elsewhere. */
 export interface Step {
   done(detail?: string): void
@@ -17,7 +47,8 @@ export interface Step {
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
-function colorLevel(stream: TextSink, env: Io['env']): 0 | 1 | 2 | 3 {
+/** The color level for a stream: FORCE_COLOR, then NO_COLOR, then whether it is a TTY. */
+export function colorLevel(stream: TextSink, env: Io['env']): 0 | 1 | 2 | 3 {
   const force = env.FORCE_COLOR
   if (force !== undefined && force !== '') {
     if (force === '0' || force === 'false') {
@@ -40,22 +71,24 @@ function colorLevel(stream: TextSink, env: Io['env']): 0 | 1 | 2 | 3 {
  * stream is a TTY (NO_COLOR and FORCE_COLOR honoured), secrets redacted from debug output.
  */
 export class Output {
-  readonly color: ChalkInstance
-  private readonly outColor: ChalkInstance
+  readonly color: Colors
+  private readonly outColor: Colors
   private readonly secrets = new Set<string>()
   private readonly spinnerOn: boolean
 
   constructor(
     private readonly io: Io,
     readonly options: OutputOptions,
+    chalk?: ChalkConstructor,
   ) {
-    this.color = new Chalk({ level: colorLevel(io.stderr, io.env) })
-    this.outColor = new Chalk({ level: options.json ? 0 : colorLevel(io.stdout, io.env) })
+    const paint = (level: 0 | 1 | 2 | 3): Colors => (chalk && level > 0 ? new chalk({ level }) : PLAIN)
+    this.color = paint(colorLevel(io.stderr, io.env))
+    this.outColor = paint(options.json ? 0 : colorLevel(io.stdout, io.env))
     this.spinnerOn = Boolean(io.stderr.isTTY) && !options.json && !options.debug && io.env.CI === undefined
   }
 
   /** Colors for text written to stdout. */
-  get stdoutColor(): ChalkInstance {
+  get stdoutColor(): Colors {
     return this.outColor
   }
 
