@@ -45,3 +45,80 @@ export interface TargetModule {
   summary: string
   requirements(input: RequirementsInput): OktaAppRequirements
 }
+
+/** The file forms a renderable target can produce. */
+export type RenderFormat = 'native' | 'env'
+
+/** How the client secret appears in rendered files. */
+export type SecretSource =
+  /** The literal secret (files holding it are written 0600). */
+  | { kind: 'literal'; value: string }
+  /** A reference resolved by the target at run time (`--secret-ref env`); the files hold no secret. */
+  | { kind: 'env' }
+
+/** Everything a renderer needs; built and validated by the render-config use case. */
+export interface RenderContext {
+  /** The issuer exactly as Okta publishes it (no trailing slash). */
+  issuer: string
+  /** Whether the issuer is the org authorization server (no path) or a custom one (`/oauth2/{id}`). */
+  issuerKind: 'org' | 'custom'
+  /** JWKS of the authorization server that signs the tokens. */
+  jwksUri: string
+  /** OpenID discovery document of the issuer. */
+  discoveryUri: string
+  clientId: string
+  clientSecret: SecretSource
+  /** The application's base URL without a trailing slash. */
+  baseUrl: string
+  format: RenderFormat
+  requirements: OktaAppRequirements
+  /** Base64 of `bytes` random bytes; injectable so golden files are deterministic. */
+  randomBase64(bytes: number): string
+}
+
+/** One file a renderer produced. */
+export interface RenderedFile {
+  /** Path relative to the output directory, e.g. `oidc_backends_config.xml`. */
+  path: string
+  text: string
+  /** Whether the text holds a secret (then it is written 0600). */
+  containsSecret: boolean
+  /** Secret values in the text (client secret, generated or kept secrets), to redact from diffs and logs. */
+  secrets: string[]
+}
+
+/** The template files of a target, by file name, as shipped in `templates/<target>/`. */
+export type TemplateSet = ReadonlyMap<string, string>
+
+/**
+ * How a target's files are rendered. Values are always placed by a serializer (yaml Document API, a DOM, strict
+ * env escaping), never pasted into text.
+ */
+export interface TargetRenderer {
+  /** The files a format produces (template file names, relative to `templates/<target>/`). */
+  files(format: RenderFormat): string[]
+  /** Renders every file of `context.format` from the shipped templates. Throws ConfigError for a broken template. */
+  render(context: RenderContext, templates: TemplateSet): RenderedFile[]
+  /**
+   * Updates an existing file in place: sets only the keys this tool owns and keeps every other key, provider and
+   * comment. Throws ConfigError when the existing text cannot be parsed.
+   */
+  merge(path: string, existingText: string, context: RenderContext, templates: TemplateSet): RenderedFile
+}
+
+/** A target whose config files `render-config` can write. */
+export interface RenderableTarget extends TargetModule {
+  /** Formats it supports (`native` always). */
+  formats: RenderFormat[]
+  /** Why `--secret-ref env` is not supported, or undefined when it is. */
+  secretRefUnsupported?: string | undefined
+  /** Lines for the "next steps" on stderr after rendering. */
+  nextSteps(format: RenderFormat): string[]
+  /** Loads the renderer lazily (it pulls in yaml / xmldom, which --help and `targets` must not load). */
+  loadRenderer(): Promise<TargetRenderer>
+}
+
+/** Whether a target can render config files. */
+export function isRenderable(target: TargetModule): target is RenderableTarget {
+  return typeof (target as Partial<RenderableTarget>).loadRenderer === 'function'
+}

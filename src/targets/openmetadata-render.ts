@@ -1,0 +1,152 @@
+import { ConfigError } from '../domain/errors.js'
+import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { checkValue, isSafePlain } from './values.js'
+import { getYamlString, parseYaml, setYaml, setYamlDefault, stringifyYaml } from './yaml-doc.js'
+import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
+
+const CONFIG = 'openmetadata.yaml'
+const ENV = 'openmetadata.env'
+const AUTHN = 'authenticationConfiguration'
+const AUTHZ = 'authorizerConfiguration'
+const OIDC = [AUTHN, 'oidcConfiguration'] as const
+
+/** Values of `authenticationConfiguration.oidcConfiguration` (validated against oidcClientConfig.json in tests). */
+export function oidcConfiguration(context: RenderContext): Record<string, string | boolean | number> {
+  return {
+    id: context.clientId,
+    type: 'okta',
+    secret: context.clientSecret.kind === 'literal' ? context.clientSecret.value : '${OIDC_CLIENT_SECRET}',
+    scope: context.requirements.scopes.join(' '),
+    discoveryUri: context.discoveryUri,
+    // The schema types useNonce as a string.
+    useNonce: 'true',
+    preferredJwsAlgorithm: 'RS256',
+    responseType: 'code',
+    disablePkce: true,
+    callbackUrl: `${context.baseUrl}/callback`,
+    serverUrl: context.baseUrl,
+    clientAuthenticationMethod: context.requirements.tokenEndpointAuthMethod,
+    tokenValidity: 3600,
+  }
+}
+
+/** publicKeyUrls: the issuing authorization server's JWKS and OpenMetadata's own (bots and ingestion). */
+function publicKeyUrls(context: RenderContext): string[] {
+  return [context.jwksUri, `${context.baseUrl}/api/v1/system/config/jwks`]
+}
+
+function template(templates: TemplateSet, name: string): string {
+  const text = templates.get(name)
+  if (text === undefined) {
+    throw new ConfigError(`could not find the openmetadata template ${name}`, { hint: 'reinstall oidc-setup' })
+  }
+  return text
+}
+
+function applyConfig(file: string, text: string, context: RenderContext): RenderedFile {
+  const doc = parseYaml(file, text)
+  const secrets: string[] = []
+  const old = getYamlString(doc, [...OIDC, 'secret'])
+  if (old) {
+    secrets.push(old)
+  }
+  setYaml(doc, file, [AUTHZ, 'className'], 'org.openmetadata.service.security.DefaultAuthorizer')
+  setYaml(doc, file, [AUTHZ, 'containerRequestFilter'], 'org.openmetadata.service.security.JwtFilter')
+  // Who administers OpenMetadata is the user's decision: suggested only where nothing is set yet.
+  setYamlDefault(doc, file, [AUTHZ, 'adminPrincipals'], ['admin'])
+  setYamlDefault(doc, file, [AUTHZ, 'principalDomain'], 'open-metadata.org')
+  setYaml(doc, file, [AUTHN, 'provider'], 'okta')
+  setYaml(doc, file, [AUTHN, 'clientType'], 'confidential')
+  setYaml(doc, file, [AUTHN, 'responseType'], 'code')
+  setYaml(doc, file, [AUTHN, 'publicKeyUrls'], publicKeyUrls(context))
+  setYaml(doc, file, [AUTHN, 'tokenValidationAlgorithm'], 'RS256')
+  setYaml(doc, file, [AUTHN, 'authority'], context.issuer)
+  setYaml(doc, file, [AUTHN, 'clientId'], context.clientId)
+  setYaml(doc, file, [AUTHN, 'callbackUrl'], `${context.baseUrl}/callback`)
+  setYaml(doc, file, [AUTHN, 'jwtPrincipalClaims'], ['email', 'preferred_username', 'sub'])
+  setYamlDefault(doc, file, [AUTHN, 'enableSelfSignup'], true)
+  for (const [key, value] of Object.entries(oidcConfiguration(context))) {
+    setYaml(doc, file, [...OIDC, key], value)
+  }
+  if (context.clientSecret.kind === 'literal') {
+    secrets.push(context.clientSecret.value)
+  }
+  const out = stringifyYaml(doc)
+  return { path: CONFIG, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
+}
+
+/**
+ * OpenMetadata pastes each variable into its YAML text (`clientId: ${AUTHENTICATION_CLIENT_ID:-""}`) before
+ * parsing, so a text value must itself be a YAML scalar: bare when plainly safe, else a double-quoted (JSON)
+ * string, which reads back as exactly the given text.
+ */
+export function omScalar(name: string, value: string): string {
+  checkValue(name, value)
+  return isSafePlain(value) ? value : JSON.stringify(value)
+}
+
+/** A YAML flow sequence of scalars for list variables such as AUTHENTICATION_PUBLIC_KEYS. */
+function omList(name: string, values: string[]): string {
+  return `[${values.map((v) => omScalar(name, v)).join(',')}]`
+}
+
+function applyEnv(text: string, context: RenderContext): RenderedFile {
+  const secrets: string[] = []
+  const old = readEnvValue(text, 'OIDC_CLIENT_SECRET')
+  if (old) {
+    secrets.push(old)
+  }
+  let secret: EnvValue = { ref: 'OKTA_CLIENT_SECRET' }
+  if (context.clientSecret.kind === 'literal') {
+    secret = omScalar('OIDC_CLIENT_SECRET', context.clientSecret.value)
+    secrets.push(context.clientSecret.value, secret)
+  }
+  const callback = `${context.baseUrl}/callback`
+  const values: Array<[string, EnvValue]> = [
+    ['AUTHENTICATION_PROVIDER', 'okta'],
+    ['AUTHENTICATION_CLIENT_TYPE', 'confidential'],
+    ['AUTHENTICATION_RESPONSE_TYPE', 'code'],
+    ['AUTHENTICATION_AUTHORITY', omScalar('AUTHENTICATION_AUTHORITY', context.issuer)],
+    ['AUTHENTICATION_CLIENT_ID', omScalar('AUTHENTICATION_CLIENT_ID', context.clientId)],
+    ['AUTHENTICATION_CALLBACK_URL', omScalar('AUTHENTICATION_CALLBACK_URL', callback)],
+    ['AUTHENTICATION_PUBLIC_KEYS', omList('AUTHENTICATION_PUBLIC_KEYS', publicKeyUrls(context))],
+    ['AUTHENTICATION_JWT_PRINCIPAL_CLAIMS', '[email,preferred_username,sub]'],
+    ['OIDC_CLIENT_ID', omScalar('OIDC_CLIENT_ID', context.clientId)],
+    ['OIDC_TYPE', 'okta'],
+    ['OIDC_CLIENT_SECRET', secret],
+    ['OIDC_SCOPE', context.requirements.scopes.join(' ')],
+    ['OIDC_DISCOVERY_URI', omScalar('OIDC_DISCOVERY_URI', context.discoveryUri)],
+    ['OIDC_CALLBACK', omScalar('OIDC_CALLBACK', callback)],
+    ['OIDC_SERVER_URL', omScalar('OIDC_SERVER_URL', context.baseUrl)],
+    ['OIDC_CLIENT_AUTH_METHOD', context.requirements.tokenEndpointAuthMethod],
+    ['AUTHORIZER_CLASS_NAME', 'org.openmetadata.service.security.DefaultAuthorizer'],
+    ['AUTHORIZER_REQUEST_FILTER', 'org.openmetadata.service.security.JwtFilter'],
+  ]
+  let out = setEnvValues(text, values)
+  // Suggested only where the file does not set them yet.
+  const defaults: Array<[string, EnvValue]> = []
+  if (readEnvValue(out, 'AUTHORIZER_ADMIN_PRINCIPALS') === undefined) {
+    defaults.push(['AUTHORIZER_ADMIN_PRINCIPALS', '[admin]'])
+  }
+  if (readEnvValue(out, 'AUTHORIZER_PRINCIPAL_DOMAIN') === undefined) {
+    defaults.push(['AUTHORIZER_PRINCIPAL_DOMAIN', 'open-metadata.org'])
+  }
+  if (readEnvValue(out, 'AUTHENTICATION_ENABLE_SELF_SIGNUP') === undefined) {
+    defaults.push(['AUTHENTICATION_ENABLE_SELF_SIGNUP', 'true'])
+  }
+  out = setEnvValues(out, defaults)
+  return { path: ENV, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
+}
+
+/** Renders OpenMetadata's authentication/authorizer configuration (yaml Document API) or its docker env form. */
+export const openmetadataRenderer: TargetRenderer = {
+  files: (format) => (format === 'env' ? [ENV] : [CONFIG]),
+  render(context, templates) {
+    return context.format === 'env'
+      ? [applyEnv(template(templates, ENV), context)]
+      : [applyConfig(CONFIG, template(templates, CONFIG), context)]
+  },
+  merge(path, existingText, context) {
+    return path === ENV ? applyEnv(existingText, context) : applyConfig(path, existingText, context)
+  },
+}
