@@ -42,15 +42,24 @@ describe('CLI conventions', () => {
     expect(r.stderr).toContain("option '--secret-store <kind>' argument 'vault' is invalid")
   })
 
-  it('every command has --help with examples', async () => {
-    const help = await runCli(['--help'])
-    const names = [...help.stdout.matchAll(/^ {2}([a-z][a-z-]*)(?: \[options\]| <| \[| {2})/gm)]
-      .map((m) => m[1]!)
-      .filter((n) => n !== 'help')
-    for (const name of names) {
-      const r = await runCli([name, '--help'])
-      expect(r.code, name).toBe(0)
-      expect(r.stdout, `${name} --help`).toContain('Examples:')
+  it('every command and subcommand has --help with examples', async () => {
+    const commandsIn = (help: string): string[] => {
+      const section = help.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? ''
+      return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help')
     }
+    const visit = async (path: string[]): Promise<number> => {
+      const r = await runCli([...path, '--help'])
+      expect(r.code, path.join(' ')).toBe(0)
+      const subs = commandsIn(r.stdout)
+      if (path.length > 0) {
+        expect(r.stdout, `${path.join(' ')} --help`).toContain('Examples:')
+      }
+      let count = 1
+      for (const sub of subs) {
+        count += await visit([...path, sub])
+      }
+      return count
+    }
+    expect(await visit([])).toBeGreaterThan(1)
   })
 })
