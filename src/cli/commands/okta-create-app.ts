@@ -3,6 +3,7 @@ import { parseAuthServerSelection, type AuthServerSelection } from '../../domain
 import { checkHttpUrl } from '../../domain/urls.js'
 import { BASE_URL_OPTIONAL } from '../../targets/presets.js'
 import { requireTarget, targetNames } from '../../targets/index.js'
+import { isRenderable } from '../../targets/types.js'
 import { provisionApp } from '../../usecases/provision-app.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { collect, connectOkta, describeChange, oktaCommand } from './okta.js'
@@ -66,6 +67,11 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
       const authServer: AuthServerSelection | undefined = options.authServer ? parseAuthServerSelection(options.authServer) : undefined
       if (options.render && options.dryRun) {
         throw new UsageError('--render and --dry-run exclude each other')
+      }
+      if (options.render && !isRenderable(target)) {
+        throw new UsageError(`target "${target.name}" has no config files to render (--render)`, {
+          hint: `--render works with: ${targetNames(isRenderable)}`,
+        })
       }
       if (options.showSecret && globals.json) {
         out.warn('--show-secret with --json puts the client secret into the JSON document')

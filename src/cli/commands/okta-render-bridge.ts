@@ -1,9 +1,54 @@
-import { UsageError } from '../../domain/errors.js'
+import { randomBytes } from 'node:crypto'
+import { ConfigError } from '../../domain/errors.js'
+import { secretKeys } from '../../domain/profile.js'
+import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
+import { templatesDir } from '../../infra/templates.js'
+import { requireRenderableTarget } from '../../targets/index.js'
+import { renderConfig } from '../../usecases/render-config.js'
 import type { ActionContext } from '../context.js'
 
-/** Chains `okta create-app --render DIR` into render-config for the freshly written profile. */
-export async function renderAfterCreate(_c: ActionContext, profile: string, target: string, dir: string): Promise<void> {
-  throw new UsageError(`--render is not available yet`, {
-    hint: `run: oidc-setup render-config --profile ${profile} --target ${target} --out ${dir}`,
-  })
+/**
+ * Chains `okta create-app --render DIR` into render-config with what create-app just wrote to the profile and the
+ * secret store. Existing files are merged (only the keys oidc-setup owns change), so re-running is safe.
+ */
+export async function renderAfterCreate(c: ActionContext, profileName: string, targetName: string, dir: string): Promise<void> {
+  const { deps, out, globals } = c
+  const target = requireRenderableTarget(targetName)
+  const profile = await deps.profiles.get(profileName)
+  if (!profile?.issuer || !profile.clientId || !profile.baseUrl) {
+    throw new ConfigError(`profile "${profileName}" lacks the issuer, client id or base URL to render from`)
+  }
+  const store = await deps.secretStore({ kind: globals.secretStore })
+  const secret = await store.get(secretKeys.clientSecret(profileName))
+  if (!secret) {
+    throw new ConfigError(`no client secret for profile "${profileName}" in the ${store.describe()}`, {
+      hint: 're-run okta create-app (it recovers the secret from Okta)',
+    })
+  }
+  out.registerSecret(secret)
+  const result = await renderConfig(
+    {
+      target,
+      issuer: checkIssuer('the profile issuer', profile.issuer),
+      clientId: profile.clientId,
+      clientSecret: { kind: 'literal', value: secret },
+      baseUrl: checkHttpUrl('the profile base URL', profile.baseUrl),
+      outDir: dir,
+      format: 'native',
+      existing: 'merge',
+      mode: 'write',
+    },
+    {
+      fs: deps.fs,
+      cwd: deps.io.cwd,
+      templatesDir: templatesDir(),
+      randomBase64: (n) => randomBytes(n).toString('base64'),
+    },
+  )
+  for (const file of result.files) {
+    out.success(`${file.path}: ${file.action}${file.containsSecret ? ' (0600, holds the client secret)' : ''}`)
+  }
+  for (const line of target.nextSteps('native')) {
+    out.info(`  ${line}`)
+  }
 }
