@@ -1,0 +1,310 @@
+import type { Claim, OidcApp, Policy, Rule, Scope } from './okta-model.js'
+import type { OktaAppRequirements } from '../targets/types.js'
+
+/** The outcome of one doctor check: ✓ pass, ✗ fail, ! warn (works, but a trap is near). */
+export type CheckStatus = 'pass' | 'fail' | 'warn'
+
+/** One line of `oidc-setup doctor`. */
+export interface CheckResult {
+  /** Stable id, e.g. `app.redirect-uris`. */
+  id: string
+  status: CheckStatus
+  /** What was checked, with the facts found. */
+  message: string
+  /** What to do about a failure or warning. */
+  fix?: string | undefined
+  /** Whether `doctor --fix` can repair it through the provisioning engine. */
+  fixable?: boolean | undefined
+}
+
+/** Allowed clock difference between this machine and the issuer before tokens are refused. */
+export const CLOCK_SKEW_LIMIT_SECONDS = 60
+
+const pass = (id: string, message: string): CheckResult => ({ id, status: 'pass', message })
+const fail = (id: string, message: string, fix: string, fixable = false): CheckResult => ({
+  id,
+  status: 'fail',
+  message,
+  fix,
+  fixable,
+})
+const warn = (id: string, message: string, fix: string, fixable = false): CheckResult => ({
+  id,
+  status: 'warn',
+  message,
+  fix,
+  fixable,
+})
+
+const list = (values: readonly string[]): string => (values.length ? values.join(', ') : '(none)')
+const missingFrom = (needed: readonly string[], have: readonly string[]): string[] =>
+  needed.filter((v) => !have.includes(v))
+
+/** The issuer's discovery document agrees byte for byte with the configured issuer. */
+export function checkIssuer(configured: string, discovered: string | undefined, url: string): CheckResult {
+  if (discovered === undefined) {
+    return fail('issuer.discovery', `discovery document not reachable at ${url}`, 'check the issuer URL and the network path to it')
+  }
+  if (discovered !== configured) {
+    return fail(
+      'issuer.match',
+      `issuer mismatch: configured "${configured}", discovery says "${discovered}"`,
+      `use the issuer exactly as published ("${discovered}"): trailing slashes and /oauth2/default vs the org URL matter`,
+    )
+  }
+  return pass('issuer.match', `issuer ${configured} matches its discovery document`)
+}
+
+/** The JWKS endpoint serves at least one key. */
+export function checkJwks(url: string | undefined, keyCount: number | undefined): CheckResult {
+  if (url === undefined || keyCount === undefined) {
+    return fail('issuer.jwks', `JWKS not reachable${url ? ` at ${url}` : ''}`, 'check the issuer: its discovery document must name a reachable jwks_uri')
+  }
+  if (keyCount === 0) {
+    return fail('issuer.jwks', `JWKS at ${url} has no keys`, 'the authorization server has no signing key; check it in Okta')
+  }
+  return pass('issuer.jwks', `JWKS reachable at ${url} (${keyCount} key${keyCount === 1 ? '' : 's'})`)
+}
+
+/** The app exists and is active. */
+export function checkAppExists(app: OidcApp | undefined, ref: string): CheckResult {
+  if (!app) {
+    return fail('app.exists', `no app ${ref} in Okta`, 'run `oidc-setup okta create-app` (or `doctor --fix`) to create it', true)
+  }
+  if (app.status !== 'ACTIVE') {
+    return fail('app.active', `app "${app.label}" (${app.clientId}) is ${app.status}`, 'activate it, or run `doctor --fix`', true)
+  }
+  return pass('app.active', `app "${app.label}" (${app.clientId}) exists and is active`)
+}
+
+/** The app has the grant types, response types and exact redirect URIs the target needs. */
+export function checkAppSettings(app: OidcApp, req: OktaAppRequirements): CheckResult[] {
+  const results: CheckResult[] = []
+  const type = app.applicationType === req.applicationType
+  results.push(
+    type
+      ? pass('app.type', `application type ${app.applicationType}`)
+      : fail(
+          'app.type',
+          `application type is ${app.applicationType}, the target needs ${req.applicationType}`,
+          'an app type cannot change in Okta: delete the app (`okta delete-app`) and create it again',
+        ),
+  )
+  const grants = missingFrom(req.grantTypes, app.grantTypes)
+  results.push(
+    grants.length === 0
+      ? pass('app.grant-types', `grant types ${list(app.grantTypes)}`)
+      : fail(
+          'app.grant-types',
+          `grant types ${list(app.grantTypes)} lack ${list(grants)}`,
+          grants.includes('refresh_token')
+            ? 'enable the Refresh Token grant: without it the target cannot keep sessions (Galaxy refuses first logins)'
+            : `enable ${list(grants)} on the app`,
+          true,
+        ),
+  )
+  const responses = missingFrom(req.responseTypes, app.responseTypes)
+  results.push(
+    responses.length === 0
+      ? pass('app.response-types', `response types ${list(app.responseTypes)}`)
+      : fail('app.response-types', `response types lack ${list(responses)}`, `add ${list(responses)} to the app`, true),
+  )
+  const redirects = missingFrom(req.redirectUris, app.redirectUris)
+  results.push(
+    redirects.length === 0
+      ? pass('app.redirect-uris', `sign-in redirect URIs include ${list(req.redirectUris)}`)
+      : fail(
+          'app.redirect-uris',
+          `sign-in redirect URIs lack ${list(redirects)} (registered: ${list(app.redirectUris)})`,
+          'Okta matches redirect URIs exactly (scheme, host, port, path): register the missing ones',
+          true,
+        ),
+  )
+  const logouts = missingFrom(req.postLogoutRedirectUris, app.postLogoutRedirectUris)
+  results.push(
+    logouts.length === 0
+      ? pass('app.logout-uris', `sign-out redirect URIs include ${list(req.postLogoutRedirectUris)}`)
+      : warn('app.logout-uris', `sign-out redirect URIs lack ${list(logouts)}`, 'register them, or sign-out will not return to the app', true),
+  )
+  if (req.pkceRequired && !app.pkceRequired) {
+    results.push(fail('app.pkce', 'PKCE is not required by the app', 'require PKCE for this public client', true))
+  }
+  return results
+}
+
+/** On a custom server: the scopes the target requests exist. */
+export function checkScopes(requested: readonly string[], scopes: readonly Scope[], serverId: string): CheckResult {
+  const names = scopes.map((s) => s.name)
+  const missing = missingFrom(requested, names)
+  return missing.length === 0
+    ? pass('server.scopes', `scopes ${list([...requested])} exist on authorization server ${serverId}`)
+    : fail(
+        'server.scopes',
+        `scopes ${list(missing)} do not exist on authorization server ${serverId} (logins fail with invalid_scope)`,
+        `create them, or stop requesting them`,
+        true,
+      )
+}
+
+/** On a custom server: an active access policy covers the client and a rule allows its grants and scopes. */
+export function checkPolicy(
+  clientId: string,
+  grantTypes: readonly string[],
+  scopes: readonly string[],
+  policies: ReadonlyArray<{ policy: Policy; rules: readonly Rule[] }>,
+): CheckResult[] {
+  const covering = policies.filter(
+    ({ policy }) =>
+      policy.status === 'ACTIVE' && (policy.clientIds.includes(clientId) || policy.clientIds.includes('ALL_CLIENTS')),
+  )
+  if (covering.length === 0) {
+    return [
+      fail(
+        'server.policy',
+        `no active access policy covers client ${clientId} (logins fail with "Policy evaluation failed")`,
+        'create an access policy assigned to this client, or run `doctor --fix`',
+        true,
+      ),
+    ]
+  }
+  const userGrants = grantTypes.filter((g) => g !== 'implicit')
+  const allows = covering.some(({ rules }) =>
+    rules.some(
+      (rule) =>
+        rule.status === 'ACTIVE' &&
+        missingFrom(userGrants, rule.grantTypes).length === 0 &&
+        (rule.scopes.includes('*') || missingFrom(scopes, rule.scopes).length === 0),
+    ),
+  )
+  return [
+    pass('server.policy', `access policy "${covering[0]!.policy.name}" covers client ${clientId}`),
+    allows
+      ? pass('server.rule', `a rule allows grants ${list([...userGrants])} and scopes ${list([...scopes])}`)
+      : fail(
+          'server.rule',
+          `no active rule allows grants ${list([...userGrants])} with scopes ${list([...scopes])}`,
+          'add a rule with those grant types and scopes, or run `doctor --fix`',
+          true,
+        ),
+  ]
+}
+
+/** On a custom server: a groups claim exists when the setup asks for one. */
+export function checkGroupsClaim(claims: readonly Claim[]): CheckResult {
+  const claim = claims.find((c) => c.name === 'groups' && c.status === 'ACTIVE')
+  return claim
+    ? pass('server.groups-claim', `groups claim present (${claim.claimType.toLowerCase()} token)`)
+    : fail('server.groups-claim', 'no active "groups" claim on the authorization server', 'create it, or run `doctor --fix`', true)
+}
+
+/** Somebody can sign in: groups or users are assigned. */
+export function checkAssignments(groupNames: readonly string[], userCount: number): CheckResult {
+  if (groupNames.length === 0 && userCount === 0) {
+    return warn(
+      'app.assignments',
+      'no groups or users are assigned to the app (sign-ins fail with "User is not assigned to the client application")',
+      'assign a group: `oidc-setup okta create-app … --assign-group Everyone` or --assign-group NAME',
+    )
+  }
+  return pass('app.assignments', `assigned: ${list([...groupNames, ...(userCount ? [`${userCount} user(s)`] : [])])}`)
+}
+
+/** A confidential client has an active secret in Okta and the one oidc-setup holds matches it. */
+export function checkClientSecret(
+  confidential: boolean,
+  activeSecrets: number,
+  storedMatches: boolean | undefined,
+): CheckResult {
+  if (!confidential) {
+    return pass('app.client-secret', 'public client: no client secret needed')
+  }
+  if (activeSecrets === 0) {
+    return fail('app.client-secret', 'the app has no active client secret', 'create one in Okta, or run `okta create-app` again')
+  }
+  if (storedMatches === false) {
+    return fail(
+      'app.client-secret',
+      'the client secret in the secret store matches none of the app\'s active secrets (compared by hash)',
+      'run `oidc-setup okta create-app` again to store the current secret, then render the config again',
+    )
+  }
+  return pass(
+    'app.client-secret',
+    storedMatches === undefined ? 'the app has an active client secret' : 'the stored client secret is active in Okta',
+  )
+}
+
+/** This machine's clock agrees with the issuer's. */
+export function checkClock(localMs: number, serverDate: string | undefined): CheckResult {
+  if (!serverDate) {
+    return warn('clock.skew', 'the issuer sent no Date header; clock skew not checked', 'make sure this machine syncs its clock (NTP)')
+  }
+  const serverMs = Date.parse(serverDate)
+  if (Number.isNaN(serverMs)) {
+    return warn('clock.skew', `the issuer sent an unreadable Date header "${serverDate}"`, 'make sure this machine syncs its clock (NTP)')
+  }
+  // The Date header has one-second resolution.
+  const skew = Math.round((localMs - serverMs) / 1000)
+  return Math.abs(skew) <= CLOCK_SKEW_LIMIT_SECONDS
+    ? pass('clock.skew', `clock within ${CLOCK_SKEW_LIMIT_SECONDS} s of the issuer (${skew >= 0 ? '+' : ''}${skew} s)`)
+    : fail(
+        'clock.skew',
+        `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the issuer (limit ${CLOCK_SKEW_LIMIT_SECONDS} s): tokens will be refused`,
+        'sync the clock (e.g. `timedatectl set-ntp true`)',
+      )
+}
+
+/** Values a rendered config file holds, as far as doctor compares them with Okta. */
+export interface ObservedConfig {
+  file: string
+  issuer?: string | undefined
+  clientId?: string | undefined
+  redirectUris?: string[] | undefined
+  jwksUrls?: string[] | undefined
+  /** True/false when the file holds a literal secret that does/doesn't match; undefined when it holds a reference. */
+  secretMatches?: boolean | undefined
+}
+
+/** What a rendered config file should say. */
+export interface ExpectedConfig {
+  issuer: string
+  /** What the target writes as its issuer (Galaxy writes `{org}/oauth2` as api_url). */
+  issuerAsWritten: string
+  clientId: string
+  redirectUris: string[]
+  jwksUrls: string[]
+}
+
+/** A rendered config file agrees with Okta. */
+export function checkConfigFile(observed: ObservedConfig, expected: ExpectedConfig): CheckResult {
+  const problems: string[] = []
+  if (observed.issuer !== undefined && observed.issuer !== expected.issuerAsWritten) {
+    problems.push(`issuer "${observed.issuer}" is not "${expected.issuerAsWritten}"`)
+  }
+  if (observed.clientId !== undefined && observed.clientId !== expected.clientId) {
+    problems.push(`client id ${observed.clientId} is not ${expected.clientId}`)
+  }
+  for (const uri of observed.redirectUris ?? []) {
+    if (!expected.redirectUris.includes(uri)) {
+      problems.push(`redirect URI ${uri} is not registered in Okta`)
+    }
+  }
+  if (observed.jwksUrls !== undefined) {
+    for (const url of expected.jwksUrls) {
+      if (!observed.jwksUrls.includes(url)) {
+        problems.push(`public key URLs lack ${url}`)
+      }
+    }
+  }
+  if (observed.secretMatches === false) {
+    problems.push('the client secret does not match the one in Okta (compared by hash)')
+  }
+  return problems.length === 0
+    ? pass(`config.${observed.file}`, `${observed.file} agrees with Okta`)
+    : fail(`config.${observed.file}`, `${observed.file}: ${problems.join('; ')}`, 'render it again: `oidc-setup render-config --merge …`')
+}
+
+/** Whether every check passed (warnings do not fail doctor). */
+export function allPassed(results: readonly CheckResult[]): boolean {
+  return results.every((r) => r.status !== 'fail')
+}
