@@ -25,7 +25,7 @@ export const galaxy: RenderableTarget = {
       authServer: 'org',
       refreshTokenRotation: 'STATIC',
       notes: [
-        'Galaxy refuses a first login without a refresh token: the app needs the Refresh Token grant and offline_access',
+        'Galaxy refuses a first login without a refresh token, so the app needs the Refresh Token grant and offline_access',
         'api_url is the org authorization server (https://{org}/oauth2); a custom one works only with a social-core that discovers it',
         'enable_idp_logout stays false: Galaxy sends no id_token_hint, so Okta would not redirect back',
       ],

@@ -19,7 +19,7 @@ export function parseYaml(file: string, text: string): Document {
 
 /** Serializes a document: no line folding (long values stay on one line), comments kept. */
 export function stringifyYaml(doc: Document): string {
-  return doc.toString({ lineWidth: 0, minContentWidth: 0 })
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false })
 }
 
 /**
@@ -104,6 +104,10 @@ export function setYaml(doc: Document, file: string, path: readonly string[], va
     return
   }
   const node = toNode(doc, name, value)
+  if (isSeq(existing) && isSeq(node)) {
+    // Keep the user's layout: a flow list ([a, b]) stays one.
+    node.flow = existing.flow ?? false
+  }
   if (existing && (isScalar(existing) || isMap(existing) || isSeq(existing))) {
     if (existing.comment) {
       node.comment = existing.comment

@@ -5,6 +5,8 @@ import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
 import { registerOktaDeleteApp } from './okta-delete-app.js'
 import { registerOktaShow } from './okta-show.js'
+import { registerRenderConfig } from './render-config.js'
+import { registerTargets } from './targets.js'
 
 /**
  * Every command module, in the order `--help` lists them. Each module only wires flags to a use case; heavy
@@ -16,5 +18,7 @@ export const commandModules: RegisterCommand[] = [
   registerOktaAppsList,
   registerOktaShow,
   registerOktaDeleteApp,
+  registerRenderConfig,
+  registerTargets,
   registerCompletion,
 ]
