@@ -182,6 +182,13 @@ function createExecutor(Base: ExecutorBase, options: OktaAdminOptions): object {
     constructor() {
       // requestTimeout 0: the SDK's total budget would otherwise cut 429 waits short; the per-attempt timeout is ours.
       super({ maxRetries: options.rateLimitRetries ?? 8, requestTimeout: 0 })
+      ;(this as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
+        'backoff',
+        (request: unknown, _response: unknown, _id: unknown, delayMs: unknown) => {
+          const r = request as Json
+          trace?.(`${String(r.method ?? 'GET').toUpperCase()} ${redactUrl(String(r.url))} → 429 rate limited; retrying in ${String(delayMs)} ms`)
+        },
+      )
     }
 
     override async fetch(request: Json): Promise<HttpResponseLike> {
@@ -225,8 +232,8 @@ function createExecutor(Base: ExecutorBase, options: OktaAdminOptions): object {
     const reset = Number(response.headers.get('x-rate-limit-reset'))
     if (remaining === '0' && Number.isFinite(reset) && reset > 0) {
       const serverNow = Date.parse(response.headers.get('date') ?? '') || Date.now()
-      // Reset is whole epoch seconds; Date has second resolution too, so allow one extra second of skew.
-      pausedUntil = Math.max(pausedUntil, Date.now() + (reset * 1000 - serverNow) + 1000)
+      // Date is truncated to whole seconds, so reset − Date never underestimates the wait; 100 ms covers jitter.
+      pausedUntil = Math.max(pausedUntil, Date.now() + (reset * 1000 - serverNow) + 100)
     }
   }
 
