@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../context.js'
 import { registerCompletion } from './completion.js'
+import { registerDoctor } from './doctor.js'
 import { registerOktaAppsList } from './okta-apps-list.js'
 import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
@@ -20,5 +21,6 @@ export const commandModules: RegisterCommand[] = [
   registerOktaDeleteApp,
   registerRenderConfig,
   registerTargets,
+  registerDoctor,
   registerCompletion,
 ]

@@ -1,0 +1,180 @@
+import type { Command } from 'commander'
+import { allPassed, type CheckResult } from '../../domain/doctor.js'
+import { ConfigError, UsageError } from '../../domain/errors.js'
+import type { AuthServerSelection } from '../../domain/provision-plan.js'
+import type { OktaAdmin } from '../../infra/okta-admin.js'
+import { requireTarget } from '../../targets/index.js'
+import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
+import { collect, connectOkta, describeChange } from './okta.js'
+
+interface DoctorOptions {
+  target?: string
+  config?: string[]
+  fix?: boolean
+  groupsClaim?: boolean
+}
+
+const MARK = { pass: '✓', fail: '✗', warn: '!' } as const
+
+function printCheck(c: ActionContext, r: CheckResult): void {
+  const color = c.out.stdoutColor
+  const mark = r.status === 'pass' ? color.green(MARK.pass) : r.status === 'fail' ? color.red(MARK.fail) : color.yellow(MARK.warn)
+  c.out.result(`${mark} ${r.message}`)
+  if (r.fix && r.status !== 'pass') {
+    c.out.result(`    ${color.dim('fix:')} ${r.fix}${r.fixable ? color.dim(' (doctor --fix can do this)') : ''}`)
+  }
+}
+
+function selectionOf(authServerId: string | undefined): AuthServerSelection | undefined {
+  if (!authServerId) {
+    return undefined
+  }
+  if (authServerId === 'org' || authServerId === 'default') {
+    return { kind: authServerId }
+  }
+  return { kind: 'existing', id: authServerId }
+}
+
+/** `oidc-setup doctor`: checks a live setup, one line per check, exit 0 only when none fails. */
+export const registerDoctor: RegisterCommand = (program, ctx) => {
+  const cmd = program
+    .command('doctor')
+    .description('check a live Okta setup: issuer, app settings, policy, assignments, secrets, rendered files, clock')
+    .option('--target <name>', 'the target the profile is for (default: the profile\'s)')
+    .option('--config <file>', 'a rendered config file to compare with Okta (repeatable)', collect)
+    .option('--groups-claim', 'also require a "groups" claim on the authorization server')
+    .option('--fix', 'repair what can be repaired through the provisioning engine, after showing the plan')
+    .action(async (options: DoctorOptions, command: Command) => {
+      const c = ctx.context(command)
+      const { deps, out, globals } = c
+      const profile = await deps.profiles.get(globals.profile)
+      if (!profile) {
+        throw new ConfigError(`no profile "${globals.profile}"`, {
+          hint: 'create it with `oidc-setup setup` or `oidc-setup okta create-app`, or pass --profile NAME',
+        })
+      }
+      const targetName = options.target ?? profile.target
+      if (!targetName) {
+        throw new UsageError(`profile "${profile.name}" names no target`, { hint: 'pass --target NAME' })
+      }
+      const target = requireTarget(targetName)
+      let admin: OktaAdmin | undefined
+      const connect = async (): Promise<OktaAdmin | undefined> => {
+        if (admin) {
+          return admin
+        }
+        try {
+          admin = await connectOkta(c)
+        } catch (error) {
+          if (error instanceof ConfigError) {
+            return undefined
+          }
+          throw error
+        }
+        return admin
+      }
+      // Loaded here, not at startup: the use cases pull in yaml, the XML DOM and the provisioning engine.
+      const [{ runDoctor }, { provisionApp }, { fetchProbe }] = await Promise.all([
+        import('../../usecases/doctor.js'),
+        import('../../usecases/provision-app.js'),
+        import('../../infra/http.js'),
+      ])
+      const run = async (): Promise<CheckResult[]> => {
+        const current = (await deps.profiles.get(globals.profile)) ?? profile
+        return runDoctor(
+          {
+            profile: current,
+            target,
+            configFiles: options.config ?? [],
+            groupsClaim: Boolean(options.groupsClaim) || Boolean(current.scopes?.includes('groups')),
+          },
+          {
+            http: fetchProbe(),
+            admin: connect,
+            secretStore: () => deps.secretStore({ kind: globals.secretStore }),
+            readFile: (file) => deps.fs.readText(file),
+            now: () => deps.clock.now(),
+            onResult: globals.json ? undefined : (r) => printCheck(c, r),
+          },
+        )
+      }
+      if (!globals.json) {
+        out.info(`checking profile "${profile.name}" (${target.title}) against ${profile.issuer ?? 'its issuer'}`)
+      }
+      let results = await run()
+
+      if (options.fix && results.some((r) => r.status === 'fail' && r.fixable)) {
+        const okta = await connect()
+        if (!okta) {
+          throw new ConfigError('doctor --fix needs Management API credentials', { hint: 'run `oidc-setup okta configure`' })
+        }
+        const fixInput = {
+          profile: profile.name,
+          target,
+          baseUrl: profile.baseUrl ? new URL(profile.baseUrl) : undefined,
+          label: profile.appLabel,
+          authServer: selectionOf(profile.authServerId),
+          scopes: profile.scopes ?? [],
+          groupsClaim: Boolean(options.groupsClaim),
+          assignGroups: [],
+          assignUsers: [],
+          redirectUris: [],
+          logoutUris: [],
+        }
+        const fixDeps = {
+          admin: okta,
+          profiles: deps.profiles,
+          secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
+        }
+        const plan = await provisionApp({ ...fixInput, dryRun: true }, fixDeps)
+        const writes = plan.changes.filter((ch) => ch.action !== 'unchanged')
+        out.info(`plan: ${writes.length} change(s)`)
+        for (const change of writes) {
+          out.info(`  ${describeChange(change, true)}`)
+        }
+        const go =
+          writes.length > 0 &&
+          (globals.yes || !c.interactive || (await deps.prompt.confirm(`apply ${writes.length} change(s) to ${okta.orgUrl}?`, true)))
+        if (go) {
+          const applied = await provisionApp({ ...fixInput, dryRun: false }, {
+            ...fixDeps,
+            onChange: (change) => change.action !== 'unchanged' && out.success(describeChange(change, false)),
+          })
+          out.registerSecret(applied.clientSecret)
+          if (!globals.json) {
+            out.info('checking again')
+          }
+          results = await run()
+        }
+      }
+
+      const failed = results.filter((r) => r.status === 'fail').length
+      const warned = results.filter((r) => r.status === 'warn').length
+      if (globals.json) {
+        out.json({
+          profile: profile.name,
+          target: target.name,
+          ok: allPassed(results),
+          checks: results.map((r) => ({ id: r.id, status: r.status, message: r.message, fix: r.fix ?? null, fixable: Boolean(r.fixable) })),
+        })
+      } else {
+        out.info(
+          failed === 0
+            ? `all ${results.length} checks passed${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}`
+            : `${failed} of ${results.length} checks failed`,
+        )
+      }
+      if (failed > 0) {
+        throw new ConfigError(`${failed} check${failed === 1 ? '' : 's'} failed`, {
+          hint: results.some((r) => r.status === 'fail' && r.fixable)
+            ? 'run `oidc-setup doctor --fix` to repair what it can'
+            : 'apply the fixes above and run doctor again',
+        })
+      }
+    })
+  withExamples(cmd, [
+    'oidc-setup doctor --profile kestra',
+    'oidc-setup doctor --profile om --config ./om/openmetadata.yaml --json',
+    'oidc-setup doctor --profile galaxy --fix --yes',
+  ])
+}

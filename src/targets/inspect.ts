@@ -1,0 +1,158 @@
+import path from 'node:path'
+import { parseDocument } from 'yaml'
+import { ConfigError } from '../domain/errors.js'
+import { readEnvValue } from './env-file.js'
+import { childElements, parseXml } from './xml-doc.js'
+import { getYamlString } from './yaml-doc.js'
+
+/** The Okta-relevant values found in a target's config file (what `doctor --config` compares with Okta). */
+export interface InspectedConfig {
+  issuer?: string | undefined
+  clientId?: string | undefined
+  redirectUris?: string[] | undefined
+  jwksUrls?: string[] | undefined
+  /** The literal client secret, or undefined when the file holds none or a reference such as ${VAR}. */
+  clientSecret?: string | undefined
+}
+
+type Inspector = (text: string, file: string) => InspectedConfig
+
+const isReference = (value: string | undefined): boolean => value === undefined || /^\$\{[^}]+\}$/.test(value)
+const literal = (value: string | undefined): string | undefined => (isReference(value) ? undefined : value)
+const trimSlash = (url: string | undefined): string | undefined => url?.replace(/\/+$/, '')
+
+function yamlDoc(text: string, file: string): ReturnType<typeof parseDocument> {
+  const doc = parseDocument(text)
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`could not parse ${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}`)
+  }
+  return doc
+}
+
+/** `[a,b]` or `a,b` as OpenMetadata's env files write lists. */
+function omList(value: string | undefined): string[] | undefined {
+  if (value === undefined) {
+    return undefined
+  }
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((v) => v.trim().replace(/^'(.*)'$/, '$1'))
+    .filter(Boolean)
+}
+
+const galaxyBackends: Inspector = (text, file) => {
+  const doc = parseXml(file, text)
+  const provider = childElements(doc.documentElement!).find(
+    (e) => e.tagName === 'provider' && e.getAttribute('name')?.toLowerCase() === 'okta',
+  )
+  if (!provider) {
+    throw new ConfigError(`${file} has no <provider name="okta">`, { hint: 'render it with `oidc-setup render-config --target galaxy --merge`' })
+  }
+  const tag = (name: string): string | undefined =>
+    childElements(provider)
+      .find((e) => e.tagName === name)
+      ?.textContent?.trim() || undefined
+  const redirect = tag('redirect_uri')
+  return {
+    issuer: trimSlash(tag('api_url')),
+    clientId: tag('client_id'),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(tag('client_secret')),
+  }
+}
+
+const pomeriumYaml: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const authenticate = getYamlString(doc, ['authenticate_service_url'])
+  return {
+    issuer: getYamlString(doc, ['idp_provider_url']),
+    clientId: getYamlString(doc, ['idp_client_id']),
+    redirectUris: authenticate ? [`${trimSlash(authenticate)}/oauth2/callback`] : undefined,
+    clientSecret: literal(getYamlString(doc, ['idp_client_secret'])),
+  }
+}
+
+const pomeriumEnv: Inspector = (text) => {
+  const authenticate = readEnvValue(text, 'AUTHENTICATE_SERVICE_URL')
+  return {
+    issuer: readEnvValue(text, 'IDP_PROVIDER_URL') || undefined,
+    clientId: readEnvValue(text, 'IDP_CLIENT_ID') || undefined,
+    redirectUris: authenticate ? [`${trimSlash(authenticate)}/oauth2/callback`] : undefined,
+    clientSecret: literal(readEnvValue(text, 'IDP_CLIENT_SECRET') || undefined),
+  }
+}
+
+const KESTRA = ['micronaut', 'security', 'oauth2', 'clients', 'okta']
+
+const kestraYaml: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  return {
+    issuer: getYamlString(doc, [...KESTRA, 'openid', 'issuer']),
+    clientId: getYamlString(doc, [...KESTRA, 'client-id']),
+    clientSecret: literal(getYamlString(doc, [...KESTRA, 'client-secret'])),
+  }
+}
+
+const kestraEnv: Inspector = (text) => ({
+  issuer: readEnvValue(text, 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_OPENID_ISSUER') || undefined,
+  clientId: readEnvValue(text, 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_ID') || undefined,
+  clientSecret: literal(readEnvValue(text, 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_SECRET') || undefined),
+})
+
+const openmetadataYaml: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const keys = doc.getIn(['authenticationConfiguration', 'publicKeyUrls'], false) as unknown
+  const jwks =
+    keys && typeof keys === 'object' && 'toJSON' in keys ? ((keys as { toJSON(): unknown }).toJSON() as unknown[]) : undefined
+  const callback = getYamlString(doc, ['authenticationConfiguration', 'callbackUrl'])
+  return {
+    issuer: getYamlString(doc, ['authenticationConfiguration', 'authority']),
+    clientId: getYamlString(doc, ['authenticationConfiguration', 'clientId']),
+    redirectUris: callback ? [callback] : undefined,
+    jwksUrls: jwks?.filter((v): v is string => typeof v === 'string'),
+    clientSecret: literal(getYamlString(doc, ['authenticationConfiguration', 'oidcConfiguration', 'secret'])),
+  }
+}
+
+const openmetadataEnv: Inspector = (text) => {
+  const callback = readEnvValue(text, 'AUTHENTICATION_CALLBACK_URL')
+  return {
+    issuer: readEnvValue(text, 'AUTHENTICATION_AUTHORITY') || undefined,
+    clientId: readEnvValue(text, 'AUTHENTICATION_CLIENT_ID') || undefined,
+    redirectUris: callback ? [callback] : undefined,
+    jwksUrls: omList(readEnvValue(text, 'AUTHENTICATION_PUBLIC_KEYS')),
+    clientSecret: literal(readEnvValue(text, 'OIDC_CLIENT_SECRET') || undefined),
+  }
+}
+
+const INSPECTORS: Record<string, Record<string, Inspector>> = {
+  galaxy: { 'oidc_backends_config.xml': galaxyBackends },
+  pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
+  kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
+  openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
+}
+
+/**
+ * Reads the Okta-relevant values of a target's config file. The file kind is found by its name: the native file
+ * names render-config writes (oidc_backends_config.xml, config.yaml, application.yaml, openmetadata.yaml), or any
+ * `*.env` / `.env` file for the env form. Returns undefined for a file that holds nothing doctor compares (such as
+ * Galaxy's oidc_config.xml).
+ */
+export function inspectConfigFile(target: string, file: string, text: string): InspectedConfig | undefined {
+  const table = INSPECTORS[target]
+  if (!table) {
+    throw new ConfigError(`target "${target}" has no config files to check`)
+  }
+  const base = path.basename(file)
+  const inspector = table[base] ?? (base === '.env' || base.endsWith('.env') ? table['.env'] : undefined)
+  if (inspector) {
+    return inspector(text, file)
+  }
+  if (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) {
+    return undefined
+  }
+  throw new ConfigError(`could not tell what kind of ${target} file ${file} is`, {
+    hint: `pass the files render-config wrote: ${Object.keys(table).join(', ')}`,
+  })
+}

@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto'
+import {
+  checkAppExists,
+  checkAppSettings,
+  checkAssignments,
+  checkClientSecret,
+  checkClock,
+  checkConfigFile,
+  checkGroupsClaim,
+  checkIssuer,
+  checkJwks,
+  checkPolicy,
+  checkScopes,
+  type CheckResult,
+} from '../domain/doctor.js'
+import { ConfigError, ManagementApiError } from '../domain/errors.js'
+import type { OidcApp } from '../domain/okta-model.js'
+import { secretKeys, type Profile } from '../domain/profile.js'
+import { SYSTEM_SCOPES } from '../domain/provision-plan.js'
+import type { HttpProbe } from '../infra/http.js'
+import type { OktaAdmin } from '../infra/okta-admin.js'
+import type { SecretStore } from '../infra/secret-store.js'
+import { inspectConfigFile } from '../targets/inspect.js'
+import type { TargetModule } from '../targets/types.js'
+
+/** What `oidc-setup doctor` checks. */
+export interface DoctorInput {
+  profile: Profile
+  target: TargetModule
+  /** Rendered config files to compare with Okta (`--config`). */
+  configFiles: string[]
+  /** Check for a groups claim (`--groups-claim`, or the profile requests the `groups` scope). */
+  groupsClaim: boolean
+}
+
+/** The edges doctor reads from. Doctor never writes; `--fix` goes through provisionApp. */
+export interface DoctorDeps {
+  http: HttpProbe
+  /** The Management API, or undefined when no credentials are configured (Okta checks are then skipped). */
+  admin(): Promise<OktaAdmin | undefined>
+  secretStore(): Promise<SecretStore>
+  readFile(file: string): Promise<string | undefined>
+  now(): Date
+  /** Called as each check completes, for progress output. */
+  onResult?: ((result: CheckResult) => void) | undefined
+}
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
+
+/** Runs every check that applies and returns them in order. Throws only for unusable input. */
+export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<CheckResult[]> {
+  const { profile, target } = input
+  const results: CheckResult[] = []
+  const add = (...rs: CheckResult[]): void => {
+    for (const r of rs) {
+      results.push(r)
+      deps.onResult?.(r)
+    }
+  }
+  const issuer = profile.issuer
+  const clientId = profile.clientId
+  if (!issuer || !clientId) {
+    throw new ConfigError(`profile "${profile.name}" has no ${issuer ? 'client id' : 'issuer'}`, {
+      hint: `run \`oidc-setup okta create-app --profile ${profile.name} …\` or \`oidc-setup setup\` first`,
+    })
+  }
+  const baseUrl = new URL(profile.baseUrl ?? 'http://127.0.0.1/')
+  const req = target.requirements({ baseUrl })
+
+  // 1. The issuer: discovery, exact issuer, JWKS, and this machine's clock against the issuer's.
+  const discoveryUrl = `${issuer}/.well-known/openid-configuration`
+  let discovery: Record<string, unknown> | undefined
+  let serverDate: string | undefined
+  try {
+    const response = await deps.http.getJson(discoveryUrl)
+    serverDate = response.date
+    if (response.status === 200 && response.body && typeof response.body === 'object') {
+      discovery = response.body as Record<string, unknown>
+    }
+  } catch {
+    discovery = undefined
+  }
+  add(checkIssuer(issuer, typeof discovery?.issuer === 'string' ? discovery.issuer : undefined, discoveryUrl))
+  const jwksUri = typeof discovery?.jwks_uri === 'string' ? discovery.jwks_uri : undefined
+  let keyCount: number | undefined
+  if (jwksUri) {
+    try {
+      const jwks = await deps.http.getJson(jwksUri)
+      const keys = (jwks.body as { keys?: unknown[] } | undefined)?.keys
+      keyCount = jwks.status === 200 && Array.isArray(keys) ? keys.length : undefined
+    } catch {
+      keyCount = undefined
+    }
+  }
+  if (discovery) {
+    add(checkJwks(jwksUri, keyCount))
+    add(checkClock(deps.now().getTime(), serverDate))
+  }
+
+  // 2. Okta: the app, its server's scopes, policy, rule and claim, assignments, the client secret.
+  const admin = await deps.admin()
+  let app: OidcApp | undefined
+  if (!admin) {
+    add({
+      id: 'okta.credentials',
+      status: 'warn',
+      message: 'no Management API credentials: the app, policy and assignment checks were skipped',
+      fix: 'run `oidc-setup okta configure` (or set OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN)',
+    })
+  } else {
+    try {
+      app = profile.appId ? await admin.getApp(profile.appId) : undefined
+      if (!app && profile.appLabel) {
+        app = (await admin.findAppsByLabel(profile.appLabel)).find((a) => a.clientId === clientId)
+      }
+      add(checkAppExists(app, profile.appLabel ? `"${profile.appLabel}" (${clientId})` : clientId))
+      if (app) {
+        add(...checkAppSettings(app, req))
+        const serverId = profile.authServerId
+        const requested = profile.scopes?.length ? profile.scopes : req.scopes
+        if (serverId && serverId !== 'org') {
+          const [scopes, policies, claims] = await Promise.all([
+            admin.listScopes(serverId),
+            admin.listPolicies(serverId),
+            input.groupsClaim ? admin.listClaims(serverId) : Promise.resolve([]),
+          ])
+          add(checkScopes(requested, scopes, serverId))
+          const withRules = await Promise.all(
+            policies.map(async (policy) => ({ policy, rules: await admin.listRules(serverId, policy.id) })),
+          )
+          add(...checkPolicy(clientId, app.grantTypes, requested, withRules))
+          if (input.groupsClaim) {
+            add(checkGroupsClaim(claims))
+          }
+        } else {
+          const unknown = requested.filter((s) => !SYSTEM_SCOPES.has(s) && s !== 'groups')
+          if (unknown.length) {
+            add({
+              id: 'server.scopes',
+              status: 'fail',
+              message: `the org authorization server has no custom scopes, but ${unknown.join(', ')} are requested`,
+              fix: 'use a custom authorization server (--auth-server default or new) for custom scopes',
+            })
+          }
+        }
+        const groups = await admin.listAppGroupIds(app.id)
+        add(checkAssignments(groups, 0))
+        const confidential = app.tokenEndpointAuthMethod !== 'none' && app.tokenEndpointAuthMethod !== 'private_key_jwt'
+        const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
+        let stored: string | undefined
+        if (confidential) {
+          stored = await (await deps.secretStore()).get(secretKeys.clientSecret(profile.name))
+        }
+        const activeHashes = new Set(active.filter((s) => s.value).map((s) => sha256(s.value)))
+        add(
+          checkClientSecret(
+            confidential,
+            active.length,
+            stored === undefined || activeHashes.size === 0 ? undefined : activeHashes.has(sha256(stored)),
+          ),
+        )
+      }
+    } catch (error) {
+      if (!(error instanceof ManagementApiError)) {
+        throw error
+      }
+      add({
+        id: 'okta.api',
+        status: 'fail',
+        message: `the Management API failed: ${error.message}`,
+        fix: error.hint ?? 'run `oidc-setup okta configure` to check the credentials',
+      })
+    }
+  }
+
+  // 3. Rendered config files against what Okta says.
+  if (input.configFiles.length) {
+    let secretHash: string | undefined
+    const stored = await (await deps.secretStore()).get(secretKeys.clientSecret(profile.name))
+    if (stored) {
+      secretHash = sha256(stored)
+    }
+    const issuerAsWritten =
+      target.name === 'galaxy' && (profile.authServerId ?? 'org') === 'org' ? `${issuer}/oauth2` : issuer
+    const jwksUrls = target.name === 'openmetadata' ? [jwksUri ?? `${issuer}/v1/keys`] : []
+    for (const file of input.configFiles) {
+      const text = await deps.readFile(file)
+      if (text === undefined) {
+        add({ id: `config.${file}`, status: 'fail', message: `${file} does not exist`, fix: 'render it: `oidc-setup render-config …`' })
+        continue
+      }
+      let observed
+      try {
+        observed = inspectConfigFile(target.name, file, text)
+      } catch (error) {
+        if (!(error instanceof ConfigError)) {
+          throw error
+        }
+        add({ id: `config.${file}`, status: 'fail', message: error.message, fix: error.hint ?? 'render it again' })
+        continue
+      }
+      if (!observed) {
+        continue
+      }
+      add(
+        checkConfigFile(
+          {
+            file,
+            issuer: observed.issuer,
+            clientId: observed.clientId,
+            redirectUris: observed.redirectUris,
+            jwksUrls: observed.jwksUrls,
+            secretMatches:
+              observed.clientSecret === undefined || secretHash === undefined
+                ? undefined
+                : sha256(observed.clientSecret) === secretHash,
+          },
+          {
+            issuer,
+            issuerAsWritten,
+            clientId,
+            redirectUris: app?.redirectUris ?? profile.redirectUris ?? req.redirectUris,
+            jwksUrls,
+          },
+        ),
+      )
+    }
+  }
+  return results
+}
