@@ -1,3 +1,4 @@
+import { isScalar } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
@@ -58,12 +59,11 @@ function applyConfig(file: string, text: string, context: RenderContext, fresh: 
         doc.deleteIn([key])
       }
     }
-    doc.commentBefore = [
-      doc.commentBefore ?? '',
-      ' Secrets come from the environment: IDP_CLIENT_SECRET, COOKIE_SECRET, SHARED_SECRET (head -c32 /dev/urandom | base64).',
-    ]
-      .filter((line) => line !== '')
-      .join('\n')
+    const note = ' IDP_CLIENT_SECRET, COOKIE_SECRET and SHARED_SECRET come from the environment'
+    const idNode = doc.getIn(['idp_client_id'], true)
+    if (isScalar(idNode) && !(idNode.comment ?? '').includes(note.trim())) {
+      idNode.comment = note
+    }
   }
   const domain = exampleDomain(context.baseUrl)
   if (fresh && domain !== undefined) {

@@ -238,29 +238,35 @@ export async function renderConfig(input: RenderConfigInput, deps: RenderConfigD
   return { target: input.target.name, files, okta: context.requirements }
 }
 
-/** Replaces every secret value in a text (longest first, so overlapping values are fully hidden). */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+/**
+ * Replaces every secret value in a text (longest first, so overlapping values are fully hidden). Secrets for which
+ * `isOld` is true get a different marker, so a diff still shows that a secret changed.
+ */
+export function redactSecrets(text: string, secrets: readonly string[], isOld: (s: string) => boolean = () => false): string {
   let out = text
   for (const secret of [...new Set(secrets)].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join(REDACTED)
+    out = out.split(secret).join(isOld(secret) ? OLD_SECRET : REDACTED)
   }
   return out
 }
 
+const OLD_SECRET = '[redacted old value]'
+
 /** A unified diff of one file's change with every secret redacted (for --dry-run). */
 export async function diffFile(file: RenderConfigFile): Promise<string> {
   const { createTwoFilesPatch } = await import('diff')
+  const isOld = (secret: string): boolean => !file.text.includes(secret)
   const before = file.previousHidden
     ? '(previous content not shown: it could not be parsed to hide its secrets)\n'
-    : redactSecrets(file.previous ?? '', file.secrets)
-  const after = redactSecrets(file.text, file.secrets)
+    : redactSecrets(file.previous ?? '', file.secrets, isOld)
+  const after = redactSecrets(file.text, file.secrets, isOld)
   return createTwoFilesPatch(
-    file.previous === undefined ? '/dev/null' : `a/${file.path}`,
-    `b/${file.path}`,
+    file.previous === undefined ? '/dev/null' : file.path,
+    file.path,
     before,
     after,
-    undefined,
-    undefined,
+    file.previous === undefined ? '' : 'current',
+    'rendered',
     { context: 3 },
   )
 }
