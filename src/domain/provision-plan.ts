@@ -160,10 +160,13 @@ export function desiredPolicy(label: string, clientId: string): PolicySpec {
   }
 }
 
+/** The name of the one rule in each oidc-setup policy (rule names are limited to 50 characters; the policy names the app). */
+export const RULE_NAME = 'oidc-setup: allow assigned users'
+
 /** The one rule of that policy: the app's grant types, everyone (assignments decide who), the requested scopes. */
-export function desiredRule(label: string, grantTypes: readonly string[], scopes: readonly string[]): RuleSpec {
+export function desiredRule(grantTypes: readonly string[], scopes: readonly string[]): RuleSpec {
   return {
-    name: truncate(`oidc-setup: ${label}`, 100),
+    name: RULE_NAME,
     status: 'ACTIVE',
     grantTypes: unique(grantTypes),
     scopes: scopes.length ? unique(scopes) : ['*'],

@@ -255,7 +255,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
   async function reconcileServer(sid: string | undefined, cid: string): Promise<void> {
     const wantScopes = desiredScopes(scopes, req.applicationType === 'service' ? scopes[0] : undefined)
     const policySpec = desiredPolicy(label, cid)
-    const ruleSpec = desiredRule(label, spec.grantTypes, scopes)
+    const ruleSpec = desiredRule(spec.grantTypes, scopes)
     const [haveScopes, haveClaims, havePolicies] = sid
       ? await Promise.all([
           wantScopes.length ? admin.listScopes(sid) : Promise.resolve([]),
