@@ -1,0 +1,123 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sandbox } from '../../src/sandbox/index.js'
+import { tempDir } from '../helpers/cli.js'
+import { runMain } from '../helpers/run-main.js'
+
+// doctor against a live (sandbox) org, through the real Okta SDK: green on a fresh setup, then each trap the
+// targets are known for is introduced through the Management API and must show up as its own failing check.
+
+let sandbox: Sandbox
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(async () => {
+  const { startSandbox } = await import('../../src/sandbox/index.js')
+  sandbox = await startSandbox()
+})
+
+afterAll(async () => {
+  await sandbox?.close()
+})
+
+const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
+
+async function api(method: string, url: string, body?: unknown): Promise<Json> {
+  const res = await fetch(`${sandbox.orgUrl}${url}`, {
+    method,
+    headers: { Authorization: `SSWS ${sandbox.apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  if (!res.ok) {
+    throw new Error(`${method} ${url}: ${res.status} ${text}`)
+  }
+  return (text ? JSON.parse(text) : {}) as Json
+}
+
+async function provision(profile: string, target: string, baseUrl: string, home: string, out?: string, extra: string[] = []): Promise<Json> {
+  const args = ['okta', 'create-app', '--profile', profile, '--target', target, '--base-url', baseUrl, '--assign-group', 'Everyone', '--json', ...extra]
+  const r = await runMain(out ? [...args, '--render', out] : args, { env: env(), configHome: home })
+  expect(r.stderr).not.toContain('error:')
+  expect(r.code).toBe(0)
+  return JSON.parse(r.stdout) as Json
+}
+
+const doctor = (args: string[], home: string) => runMain(['doctor', ...args], { env: env(), configHome: home })
+
+describe('doctor against the sandbox', () => {
+  it('is all green on a fresh OpenMetadata setup, rendered files included', async () => {
+    const home = tempDir()
+    const out = tempDir()
+    await provision('om', 'openmetadata', 'https://om.example.test', home, out)
+    const r = await doctor(['--profile', 'om', '--config', path.join(out, 'openmetadata.yaml')], home)
+    expect(r.stderr).not.toContain('error:')
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines.every((l) => l.startsWith('✓ '))).toBe(true)
+    expect(r.stdout).toContain('✓ issuer ')
+    expect(r.stdout).toContain('✓ a rule allows grants')
+    expect(r.stdout).toContain('openmetadata.yaml agrees with Okta')
+    expect(r.stderr).toMatch(/all \d+ checks passed/)
+  })
+
+  it('finds a missing refresh token grant on a Galaxy app, and --fix repairs it', async () => {
+    const home = tempDir()
+    const created = await provision('galaxy', 'galaxy', 'https://galaxy.example.test', home)
+    const app = await api('GET', `/api/v1/apps/${created.appId}`)
+    app.settings.oauthClient.grant_types = ['authorization_code']
+    await api('PUT', `/api/v1/apps/${created.appId}`, app)
+
+    const broken = await doctor(['--profile', 'galaxy', '--json'], home)
+    expect(broken.code).toBe(3)
+    const report = JSON.parse(broken.stdout) as Json
+    expect(report.ok).toBe(false)
+    const grants = report.checks.find((c: Json) => c.id === 'app.grant-types')
+    expect(grants).toMatchObject({ status: 'fail', message: 'grant types authorization_code lack refresh_token', fixable: true })
+    expect(broken.stderr).toContain('error: 1 check failed')
+    expect(broken.stderr).toContain('hint: run `oidc-setup doctor --fix`')
+
+    const fixed = await doctor(['--profile', 'galaxy', '--fix', '--yes'], home)
+    expect(fixed.stderr).toContain(': would update (grantTypes)')
+    expect(fixed.stderr).toMatch(/all \d+ checks passed/)
+    expect(fixed.code).toBe(0)
+    const after = await api('GET', `/api/v1/apps/${created.appId}`)
+    expect(after.settings.oauthClient.grant_types.sort()).toEqual(['authorization_code', 'refresh_token'])
+  })
+
+  it('finds a client without an access policy on its custom server (the "Policy evaluation failed" trap)', async () => {
+    const home = tempDir()
+    const created = await provision('kestra', 'kestra', 'https://kestra.example.test', home, undefined, ['--auth-server', 'default'])
+    const server = created.authServerId as string
+    expect(server).toBe('default')
+    const policies = (await api('GET', `/api/v1/authorizationServers/${server}/policies`)) as unknown as Json[]
+    const ours = policies.find((p) => p.conditions?.clients?.include?.includes(created.clientId))!
+    await api('POST', `/api/v1/authorizationServers/${server}/policies/${ours.id}/lifecycle/deactivate`)
+    const r = await doctor(['--profile', 'kestra'], home)
+    expect(r.code).toBe(3)
+    expect(r.stdout).toContain(`✗ no active access policy covers client ${created.clientId}`)
+  })
+
+  it('finds a rendered file whose client id and secret no longer match Okta, without printing the secret', async () => {
+    const home = tempDir()
+    const out = tempDir()
+    await provision('pom', 'pomerium', 'https://authenticate.example.test', home, out)
+    const file = path.join(out, 'config.yaml')
+    const text = readFileSync(file, 'utf8')
+    const secret = /idp_client_secret: (.+)/.exec(text)![1]!.replace(/^["']|["']$/g, '')
+    writeFileSync(file, text.replace(/idp_client_id: .+/, 'idp_client_id: 0oaWRONG').replace(secret, 'not-the-secret'))
+    const r = await doctor(['--profile', 'pom', '--config', file], home)
+    expect(r.code).toBe(3)
+    expect(r.stdout).toMatch(/✗ .*config\.yaml: client id 0oaWRONG is not 0oa/)
+    expect(r.stdout).toContain('the client secret does not match the one in Okta (compared by hash)')
+    expect(r.stdout + r.stderr).not.toContain(secret)
+  })
+
+  it('names the profile to create when there is none', async () => {
+    const r = await doctor(['--profile', 'nothing-here'], tempDir())
+    expect(r.code).toBe(3)
+    expect(r.stderr).toBe(
+      'error: no profile "nothing-here"\nhint: create it with `oidc-setup setup` or `oidc-setup okta create-app`, or pass --profile NAME\n',
+    )
+  })
+})
