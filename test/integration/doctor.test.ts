@@ -87,9 +87,9 @@ describe('doctor against the sandbox', () => {
 
   it('finds a client without an access policy on its custom server (the "Policy evaluation failed" trap)', async () => {
     const home = tempDir()
-    const created = await provision('kestra', 'kestra', 'https://kestra.example.test', home, undefined, ['--auth-server', 'default'])
+    const created = await provision('kestra', 'kestra', 'https://kestra.example.test', home, undefined, ['--auth-server', 'new'])
     const server = created.authServerId as string
-    expect(server).toBe('default')
+    expect(server).toMatch(/^aus/)
     const policies = (await api('GET', `/api/v1/authorizationServers/${server}/policies`)) as unknown as Json[]
     const ours = policies.find((p) => p.conditions?.clients?.include?.includes(created.clientId))!
     await api('POST', `/api/v1/authorizationServers/${server}/policies/${ours.id}/lifecycle/deactivate`)
