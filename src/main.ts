@@ -4,6 +4,9 @@ import { buildProgram } from './cli/program.js'
 import { createDeps, type Deps } from './deps.js'
 import { ExitCode, InterruptedError } from './domain/errors.js'
 
+/** How long an interrupted command may take to finish on its own before main() reports exit 130. */
+const INTERRUPT_GRACE_MS = 1000
+
 /**
  * Runs the CLI and returns its exit code; the only place that maps outcomes to exit codes. `bin/` exits with it.
  */
@@ -34,7 +37,9 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
       return ExitCode.usage
     }
     const interrupted = new Promise<never>((_resolve, reject) => {
-      deps.interrupt.addEventListener('abort', () => reject(new InterruptedError()), { once: true })
+      // A command whose normal end is Ctrl-C (`sandbox start`) gets a moment to shut down cleanly and exit 0.
+      const grace = (): void => void setTimeout(() => reject(new InterruptedError()), INTERRUPT_GRACE_MS)
+      deps.interrupt.addEventListener('abort', grace, { once: true })
     })
     await Promise.race([program.parseAsync(argv, { from: 'user' }), interrupted])
     return ExitCode.ok

@@ -7,6 +7,7 @@ import { registerOktaCreateApp } from './okta-create-app.js'
 import { registerOktaDeleteApp } from './okta-delete-app.js'
 import { registerOktaShow } from './okta-show.js'
 import { registerRenderConfig } from './render-config.js'
+import { registerSandbox } from './sandbox.js'
 import { registerTargets } from './targets.js'
 
 /**
@@ -22,5 +23,6 @@ export const commandModules: RegisterCommand[] = [
   registerRenderConfig,
   registerTargets,
   registerDoctor,
+  registerSandbox,
   registerCompletion,
 ]

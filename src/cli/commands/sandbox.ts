@@ -1,0 +1,95 @@
+import path from 'node:path'
+import type { Command } from 'commander'
+import { ConfigError, UsageError } from '../../domain/errors.js'
+import { withExamples, type RegisterCommand } from '../context.js'
+
+interface StartOptions {
+  port: string
+  state?: string
+  autoLogin?: string
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${value}"`, { hint: 'use --port 0 for any free port' })
+  }
+  return port
+}
+
+/** `oidc-setup sandbox start`: a local Okta-compatible org on 127.0.0.1 until Ctrl-C. */
+export const registerSandbox: RegisterCommand = (program, ctx) => {
+  const sandbox: Command =
+    program.commands.find((c) => c.name() === 'sandbox') ??
+    program.command('sandbox').description('a local Okta-compatible org (Management API + OpenID Connect) for trying things out and for tests')
+  const start = sandbox
+    .command('start')
+    .description('start the sandbox on 127.0.0.1 and print its org URL, API token and demo user; runs until Ctrl-C')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--state <file>', 'keep the org in this file (atomic writes, 0600) so a restart keeps apps, servers and users')
+    .option('--auto-login <login>', 'complete every sign-in as this user without showing the login form (for scripts)')
+    .action(async (options: StartOptions, command: Command) => {
+      const { deps, out, globals } = ctx.context(command)
+      const port = parsePort(options.port)
+      const state = options.state === undefined ? undefined : path.resolve(deps.io.cwd, options.state)
+      const { startSandbox } = await import('../../sandbox/index.js')
+      let running: Awaited<ReturnType<typeof startSandbox>>
+      try {
+        running = await startSandbox({ port, ...(state ? { state } : {}), ...(options.autoLogin ? { autoLogin: options.autoLogin } : {}) })
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === 'EADDRINUSE') {
+          throw new UsageError(`could not start the sandbox: port ${port} on 127.0.0.1 is in use`, {
+            hint: 'choose another --port, or --port 0 for any free one',
+          })
+        }
+        throw new ConfigError(`could not start the sandbox: ${error instanceof Error ? error.message : String(error)}`, {
+          hint: state ? `check or remove the state file ${state}` : undefined,
+          cause: error,
+        })
+      }
+      try {
+        if (options.autoLogin && !running.users.some((u) => u.login === options.autoLogin || u.id === options.autoLogin)) {
+          throw new UsageError(`--auto-login: no sandbox user "${options.autoLogin}"`, {
+            hint: `the seeded user is ${running.users[0]?.login ?? 'demo@example.com'}; create others with POST /api/v1/users`,
+          })
+        }
+        const user = running.users[0]
+        out.registerSecret(running.apiToken)
+        if (globals.json) {
+          out.json({ orgUrl: running.orgUrl, apiToken: running.apiToken, user: { login: user?.login, password: user?.password } })
+        } else {
+          out.result(
+            [
+              `orgUrl    ${running.orgUrl}`,
+              `apiToken  ${running.apiToken}`,
+              `login     ${user?.login ?? ''}`,
+              `password  ${user?.password ?? ''}`,
+            ].join('\n'),
+          )
+        }
+        out.success(`sandbox org running at ${running.orgUrl}${state ? ` (state in ${state})` : ' (in memory)'}`)
+        out.hint(`issuers: ${running.orgUrl} (org) and ${running.issuer('default')} (default server)`)
+        out.hint(`use it: OKTA_CLIENT_ORGURL=${running.orgUrl} OKTA_CLIENT_TOKEN=<apiToken> oidc-setup okta create-app …`)
+        if (options.autoLogin) {
+          out.info(`auto-login: every sign-in completes as ${options.autoLogin}`)
+        }
+        out.info('press Ctrl-C to stop')
+        await new Promise<void>((resolve) => {
+          if (deps.interrupt.aborted) {
+            resolve()
+            return
+          }
+          deps.interrupt.addEventListener('abort', () => resolve(), { once: true })
+        })
+        out.info('stopping the sandbox')
+      } finally {
+        await running.close()
+      }
+    })
+  withExamples(start, [
+    'oidc-setup sandbox start',
+    'oidc-setup sandbox start --port 8080 --state ./sandbox-org.json',
+    'oidc-setup sandbox start --json --auto-login demo@example.com',
+  ])
+}

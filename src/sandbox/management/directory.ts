@@ -1,0 +1,383 @@
+import { OktaError, notFound, validationError, validationErrors } from '../errors.js'
+import type { Org } from '../org.js'
+import type { GroupRecord, TrustedOriginRecord, UserRecord } from '../store.js'
+import { asObject, asStringArray, clone, isObject, newId, now, type JsonObject } from '../util.js'
+import { noContent, ok, paginate, search, type ApiRequest, type Router } from './router.js'
+
+function renderGroup(org: Org, g: GroupRecord): JsonObject {
+  const href = `${org.orgUrl}/api/v1/groups/${g.id}`
+  return {
+    id: g.id,
+    ...clone(g.group),
+    _links: {
+      logo: [{ name: 'medium', href: `${org.orgUrl}/assets/img/logos/groups/okta-medium.png`, type: 'image/png' }],
+      users: { href: `${href}/users` },
+      apps: { href: `${href}/apps` },
+      self: { href },
+    },
+  }
+}
+
+function renderUser(org: Org, u: UserRecord): JsonObject {
+  const href = `${org.orgUrl}/api/v1/users/${u.id}`
+  return { id: u.id, ...clone(u.user), _links: { self: { href } } }
+}
+
+function renderOrigin(org: Org, o: TrustedOriginRecord): JsonObject {
+  const href = `${org.orgUrl}/api/v1/trustedOrigins/${o.id}`
+  return {
+    id: o.id,
+    ...clone(o.origin),
+    _links: {
+      self: { href, hints: { allow: ['GET', 'PUT', 'DELETE'] } },
+      ...(o.origin.status === 'ACTIVE'
+        ? { deactivate: { href: `${href}/lifecycle/deactivate`, hints: { allow: ['POST'] } } }
+        : { activate: { href: `${href}/lifecycle/activate`, hints: { allow: ['POST'] } } }),
+    },
+  }
+}
+
+function body(req: ApiRequest, name: string): JsonObject {
+  if (!isObject(req.body)) {
+    throw validationError(name, `${name}: The request body must be a JSON object.`)
+  }
+  return req.body
+}
+
+function validateGroupProfile(b: JsonObject, org: Org, existing?: GroupRecord): JsonObject {
+  const profile = asObject(b.profile)
+  if (typeof profile.name !== 'string' || profile.name.trim() === '') {
+    throw validationError('profile.name', 'profile.name: The field cannot be left blank')
+  }
+  if (org.state.groups.some((g) => g !== existing && asObject(g.group.profile).name === profile.name)) {
+    throw validationError('profile.name', 'profile.name: An object with this field already exists in the current organization')
+  }
+  return { name: profile.name, description: typeof profile.description === 'string' ? profile.description : null }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/
+
+function validateUserProfile(b: JsonObject, org: Org, existing?: UserRecord): JsonObject {
+  const profile = asObject(b.profile)
+  const causes: Array<{ field: string; message: string }> = []
+  for (const field of ['login', 'email']) {
+    const v = profile[field]
+    if (typeof v !== 'string' || !EMAIL.test(v)) {
+      causes.push({ field, message: `Does not match required pattern` })
+    }
+  }
+  for (const field of ['firstName', 'lastName']) {
+    if (profile[field] !== undefined && profile[field] !== null && typeof profile[field] !== 'string') {
+      causes.push({ field, message: 'must be a string' })
+    }
+  }
+  if (typeof profile.login === 'string') {
+    const other = org.findUser(profile.login)
+    if (other && other !== existing) {
+      causes.push({ field: 'login', message: 'An object with this field already exists in the current organization' })
+    }
+  }
+  if (causes.length) {
+    throw validationErrors(causes)
+  }
+  return {
+    firstName: profile.firstName ?? null,
+    lastName: profile.lastName ?? null,
+    mobilePhone: profile.mobilePhone ?? null,
+    secondEmail: profile.secondEmail ?? null,
+    ...Object.fromEntries(Object.entries(profile).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null)),
+  }
+}
+
+function passwordOf(b: JsonObject): string | undefined {
+  const value = asObject(asObject(asObject(b.credentials).password)).value
+  if (value === undefined) {
+    return undefined
+  }
+  if (typeof value !== 'string' || value.length < 8) {
+    throw validationError(
+      'password',
+      'password: Password requirements were not met. Password requirements: at least 8 characters.',
+    )
+  }
+  return value
+}
+
+/** Registers `/api/v1/groups/**`, `/api/v1/users/**` and `/api/v1/trustedOrigins/**`. */
+export function registerDirectory(router: Router, org: Org): void {
+  // Groups.
+  router.add('GET', '/api/v1/groups', (req) =>
+    paginate(search(org.state.groups.map((g) => renderGroup(org, g)), req, ['profile.name'], ['id', 'type', 'lastUpdated', 'lastMembershipUpdated', 'profile.name']), req, {
+      defaultLimit: 10000,
+      maxLimit: 10000,
+    }),
+  )
+  router.add('POST', '/api/v1/groups', (req) => {
+    const profile = validateGroupProfile(body(req, 'group'), org)
+    const t = now()
+    const g: GroupRecord = {
+      id: newId('00g'),
+      group: { created: t, lastUpdated: t, lastMembershipUpdated: t, objectClass: ['okta:user_group'], type: 'OKTA_GROUP', profile },
+      members: [],
+    }
+    org.state.groups.push(g)
+    org.changed()
+    return ok(renderGroup(org, g))
+  })
+  router.add('GET', '/api/v1/groups/:groupId', (req) => ok(renderGroup(org, org.group(req.params.groupId ?? ''))))
+  router.add('PUT', '/api/v1/groups/:groupId', (req) => {
+    const g = org.group(req.params.groupId ?? '')
+    if (g.group.type === 'BUILT_IN') {
+      throw new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action', [
+        { errorSummary: 'The Everyone group cannot be changed.' },
+      ])
+    }
+    g.group.profile = validateGroupProfile(body(req, 'group'), org, g)
+    g.group.lastUpdated = now()
+    org.changed()
+    return ok(renderGroup(org, g))
+  })
+  router.add('DELETE', '/api/v1/groups/:groupId', (req) => {
+    const g = org.group(req.params.groupId ?? '')
+    if (g.group.type === 'BUILT_IN') {
+      throw new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action', [
+        { errorSummary: 'The Everyone group cannot be deleted.' },
+      ])
+    }
+    org.state.groups = org.state.groups.filter((x) => x !== g)
+    for (const app of org.state.apps) {
+      app.groups = app.groups.filter((a) => a.groupId !== g.id)
+    }
+    org.changed()
+    return noContent()
+  })
+  router.add('GET', '/api/v1/groups/:groupId/users', (req) => {
+    const g = org.group(req.params.groupId ?? '')
+    const members = g.group.type === 'BUILT_IN' ? org.state.users : org.state.users.filter((u) => g.members.includes(u.id))
+    return paginate(members.map((u) => renderUser(org, u)), req, { defaultLimit: 1000, maxLimit: 1000 })
+  })
+  const membership = (add: boolean) => (req: ApiRequest) => {
+    const g = org.group(req.params.groupId ?? '')
+    const u = org.user(req.params.userId ?? '')
+    if (g.group.type === 'BUILT_IN') {
+      throw new OktaError(403, 'E0000006', 'You do not have permission to perform the requested action', [
+        { errorSummary: 'Everyone membership is managed by Okta.' },
+      ])
+    }
+    g.members = g.members.filter((m) => m !== u.id)
+    if (add) {
+      g.members.push(u.id)
+    }
+    g.group.lastMembershipUpdated = now()
+    org.changed()
+    return noContent()
+  }
+  router.add('PUT', '/api/v1/groups/:groupId/users/:userId', membership(true))
+  router.add('DELETE', '/api/v1/groups/:groupId/users/:userId', membership(false))
+
+  // Users.
+  router.add('GET', '/api/v1/users', (req) =>
+    paginate(
+      search(org.state.users.map((u) => renderUser(org, u)), req, ['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']),
+      req,
+      { defaultLimit: 200, maxLimit: 200 },
+    ),
+  )
+  router.add('POST', '/api/v1/users', (req) => {
+    const b = body(req, 'user')
+    const profile = validateUserProfile(b, org)
+    const password = passwordOf(b)
+    const groupIds = asStringArray(b.groupIds) ?? []
+    const groups = groupIds.map((id) => org.group(id))
+    const activate = req.query.get('activate') !== 'false'
+    const t = now()
+    const u: UserRecord = {
+      id: newId('00u'),
+      password,
+      user: {
+        status: activate ? (password ? 'ACTIVE' : 'PROVISIONED') : 'STAGED',
+        created: t,
+        activated: activate ? t : null,
+        statusChanged: activate ? t : null,
+        lastLogin: null,
+        lastUpdated: t,
+        passwordChanged: password ? t : null,
+        type: { id: newId('oty') },
+        profile,
+        credentials: { ...(password ? { password: {} } : {}), provider: { type: 'OKTA', name: 'OKTA' } },
+      },
+    }
+    org.state.users.push(u)
+    for (const g of groups) {
+      if (g.group.type !== 'BUILT_IN') {
+        g.members.push(u.id)
+      }
+    }
+    org.changed()
+    return ok(renderUser(org, u))
+  })
+  router.add('GET', '/api/v1/users/:userId', (req) => ok(renderUser(org, org.user(req.params.userId ?? ''))))
+  router.add('POST', '/api/v1/users/:userId', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    const b = body(req, 'user')
+    if (isObject(b.profile)) {
+      u.user.profile = { ...asObject(u.user.profile), ...validateUserProfile({ profile: { ...asObject(u.user.profile), ...b.profile } }, org, u) }
+    }
+    const password = passwordOf(b)
+    if (password) {
+      u.password = password
+      u.user.passwordChanged = now()
+    }
+    u.user.lastUpdated = now()
+    org.changed()
+    return ok(renderUser(org, u))
+  })
+  router.add('PUT', '/api/v1/users/:userId', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    const b = body(req, 'user')
+    u.user.profile = validateUserProfile(b, org, u)
+    const password = passwordOf(b)
+    if (password) {
+      u.password = password
+      u.user.passwordChanged = now()
+    }
+    u.user.lastUpdated = now()
+    org.changed()
+    return ok(renderUser(org, u))
+  })
+  router.add('DELETE', '/api/v1/users/:userId', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    if (u.user.status !== 'DEPROVISIONED') {
+      u.user.status = 'DEPROVISIONED'
+      u.user.statusChanged = now()
+      org.changed()
+      return noContent()
+    }
+    org.state.users = org.state.users.filter((x) => x !== u)
+    for (const g of org.state.groups) {
+      g.members = g.members.filter((m) => m !== u.id)
+    }
+    for (const app of org.state.apps) {
+      app.users = app.users.filter((a) => a.userId !== u.id)
+    }
+    org.changed()
+    return noContent()
+  })
+  router.add('GET', '/api/v1/users/:userId/groups', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    return ok(org.groupsOf(u.id).map((g) => renderGroup(org, g)))
+  })
+  const userLifecycle = (status: string) => (req: ApiRequest) => {
+    const u = org.user(req.params.userId ?? '')
+    if (status === 'ACTIVE' && u.user.status === 'ACTIVE') {
+      throw new OktaError(403, 'E0000016', 'Activation failed because the user is already active')
+    }
+    const t = now()
+    u.user.status = status === 'ACTIVE' && !u.password ? 'PROVISIONED' : status
+    u.user.statusChanged = t
+    if (status === 'ACTIVE') {
+      u.user.activated = t
+    }
+    org.changed()
+    if (status === 'ACTIVE' && req.query.get('sendEmail') === 'false') {
+      return ok({ activationUrl: `${org.orgUrl}/welcome/${newId('act')}`, activationToken: newId('act') })
+    }
+    return ok({})
+  }
+  router.add('POST', '/api/v1/users/:userId/lifecycle/activate', userLifecycle('ACTIVE'))
+  router.add('POST', '/api/v1/users/:userId/lifecycle/deactivate', userLifecycle('DEPROVISIONED'))
+  router.add('POST', '/api/v1/users/:userId/lifecycle/suspend', userLifecycle('SUSPENDED'))
+  router.add('POST', '/api/v1/users/:userId/lifecycle/unsuspend', userLifecycle('ACTIVE'))
+
+  // Trusted origins.
+  const validateOrigin = (b: JsonObject, existing?: TrustedOriginRecord): JsonObject => {
+    const causes: Array<{ field: string; message: string }> = []
+    if (typeof b.name !== 'string' || !b.name.trim()) {
+      causes.push({ field: 'name', message: 'The field cannot be left blank' })
+    }
+    let origin: string | undefined
+    if (typeof b.origin !== 'string') {
+      causes.push({ field: 'origin', message: 'The field cannot be left blank' })
+    } else {
+      try {
+        const url = new URL(b.origin)
+        if (url.origin !== b.origin.replace(/\/$/, '') || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          throw new Error('not an origin')
+        }
+        origin = url.origin
+      } catch {
+        causes.push({ field: 'origin', message: `'${b.origin}' is not a valid origin (scheme://host[:port]).` })
+      }
+    }
+    if (origin && org.state.trustedOrigins.some((o) => o !== existing && o.origin.origin === origin)) {
+      causes.push({ field: 'origin', message: 'An object with this field already exists in the current organization' })
+    }
+    const scopes = Array.isArray(b.scopes) ? b.scopes : []
+    if (scopes.length === 0) {
+      causes.push({ field: 'scopes', message: "'scopes' is required." })
+    }
+    for (const s of scopes) {
+      if (!['CORS', 'REDIRECT', 'IFRAME_EMBED'].includes(String(asObject(s).type))) {
+        causes.push({ field: 'scopes', message: `'${String(asObject(s).type)}' is not a valid scope type; use CORS, REDIRECT or IFRAME_EMBED.` })
+      }
+    }
+    if (causes.length) {
+      throw validationErrors(causes)
+    }
+    const t = now()
+    return {
+      name: b.name,
+      origin,
+      scopes: scopes.map((s) => {
+        const o = asObject(s)
+        return { type: o.type, ...(o.allowedOktaApps !== undefined ? { allowedOktaApps: o.allowedOktaApps } : {}) }
+      }),
+      status: existing?.origin.status ?? 'ACTIVE',
+      created: existing?.origin.created ?? t,
+      createdBy: existing?.origin.createdBy ?? org.state.users[0]?.id ?? null,
+      lastUpdated: t,
+      lastUpdatedBy: org.state.users[0]?.id ?? null,
+    }
+  }
+  const origin = (req: ApiRequest): TrustedOriginRecord => {
+    const found = org.state.trustedOrigins.find((o) => o.id === req.params.originId)
+    if (!found) {
+      throw notFound(req.params.originId ?? '', 'TrustedOrigin')
+    }
+    return found
+  }
+  router.add('GET', '/api/v1/trustedOrigins', (req) =>
+    paginate(search(org.state.trustedOrigins.map((o) => renderOrigin(org, o)), req, ['name', 'origin'], ['name', 'origin', 'status', 'type', 'id']), req, {
+      defaultLimit: 20,
+      maxLimit: 200,
+    }),
+  )
+  router.add('POST', '/api/v1/trustedOrigins', (req) => {
+    const o: TrustedOriginRecord = { id: newId('tos'), origin: validateOrigin(body(req, 'trustedOrigin')) }
+    org.state.trustedOrigins.push(o)
+    org.changed()
+    return ok(renderOrigin(org, o))
+  })
+  router.add('GET', '/api/v1/trustedOrigins/:originId', (req) => ok(renderOrigin(org, origin(req))))
+  router.add('PUT', '/api/v1/trustedOrigins/:originId', (req) => {
+    const o = origin(req)
+    o.origin = validateOrigin(body(req, 'trustedOrigin'), o)
+    org.changed()
+    return ok(renderOrigin(org, o))
+  })
+  router.add('DELETE', '/api/v1/trustedOrigins/:originId', (req) => {
+    const o = origin(req)
+    org.state.trustedOrigins = org.state.trustedOrigins.filter((x) => x !== o)
+    org.changed()
+    return noContent()
+  })
+  const originLifecycle = (status: string) => (req: ApiRequest) => {
+    const o = origin(req)
+    o.origin.status = status
+    o.origin.lastUpdated = now()
+    org.changed()
+    return ok(renderOrigin(org, o))
+  }
+  router.add('POST', '/api/v1/trustedOrigins/:originId/lifecycle/activate', originLifecycle('ACTIVE'))
+  router.add('POST', '/api/v1/trustedOrigins/:originId/lifecycle/deactivate', originLifecycle('INACTIVE'))
+}
