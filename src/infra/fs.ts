@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { constants, promises as fsp } from 'node:fs'
 import path from 'node:path'
 
@@ -41,7 +40,9 @@ export const nodeFileSystem: FileSystem = {
   async writeTextAtomic(file, text, options = {}) {
     const dir = path.dirname(file)
     await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 })
-    const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`)
+    // A unique name (O_EXCL refuses a clash); not node:crypto, which costs milliseconds at every start.
+    const unique = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`
+    const tmp = path.join(dir, `.${path.basename(file)}.${unique}.tmp`)
     const mode = options.mode ?? 0o644
     const handle = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode)
     try {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { ConfigError } from '../domain/errors.js'
 import type { FileSystem } from './fs.js'
@@ -109,7 +108,7 @@ export class KeychainSecretStore implements SecretStore {
     }
     const value = parts.join('')
     // A torn write (interrupted between chunks) must read as "nothing stored", never as a wrong secret.
-    return sha256(value) === digest ? value : undefined
+    return (await sha256(value)) === digest ? value : undefined
   }
 
   async set(key: string, value: string): Promise<void> {
@@ -124,7 +123,7 @@ export class KeychainSecretStore implements SecretStore {
       for (const [i, part] of parts.entries()) {
         await this.call('store a secret in', (s) => this.entry(`${key}#${i + 1}`).setPassword(part, s))
       }
-      const header = `${CHUNK_HEADER}${parts.length}:${sha256(value)}`
+      const header = `${CHUNK_HEADER}${parts.length}:${await sha256(value)}`
       await this.call('store a secret in', (s) => this.entry(key).setPassword(header, s))
       await this.deleteChunks(key, parts.length + 1, oldCount)
       return
@@ -223,7 +222,9 @@ export class FileSecretStore implements SecretStore {
   }
 }
 
-function sha256(text: string): string {
+/** Loaded on first use: node:crypto costs milliseconds at startup, and only chunked values need it. */
+async function sha256(text: string): Promise<string> {
+  const { createHash } = await import('node:crypto')
   return createHash('sha256').update(text).digest('hex').slice(0, 32)
 }
 
