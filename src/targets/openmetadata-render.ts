@@ -1,6 +1,6 @@
 import { ConfigError } from '../domain/errors.js'
 import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
-import { checkValue, isSafePlain } from './values.js'
+import { checkYamlValue, isSafePlain } from './values.js'
 import { getYamlString, parseYaml, setYaml, setYamlDefault, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
 
@@ -81,7 +81,7 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
  * string, which reads back as exactly the given text.
  */
 export function omScalar(name: string, value: string): string {
-  checkValue(name, value)
+  checkYamlValue(name, value)
   return isSafePlain(value) ? value : JSON.stringify(value)
 }
 

@@ -26,3 +26,16 @@ const YAML11_SPECIAL = /^(?:y|yes|n|no|on|off|true|false|null|nan|inf)$/i
 export function isSafePlain(value: string): boolean {
   return /^[A-Za-z][A-Za-z0-9._/:@+-]*$/.test(value) && !YAML11_SPECIAL.test(value) && !value.endsWith(':')
 }
+
+// SnakeYAML (YAML 1.1: Kestra's Micronaut, OpenMetadata's Dropwizard) rejects C1 controls and reads NEL, LINE and
+// PARAGRAPH SEPARATOR inside quotes as line breaks, which the yaml serializer leaves unescaped.
+const YAML_UNSAFE = /[\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/
+
+/** Checks a value for YAML: refuses what a YAML 1.1 reader would reject or read back differently. */
+export function checkYamlValue(name: string, value: string): string {
+  checkValue(name, value)
+  if (YAML_UNSAFE.test(value)) {
+    throw new ConfigError(`could not render ${name}: it contains a control or line-separator character YAML readers disagree on`)
+  }
+  return value
+}

@@ -2,8 +2,9 @@ import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/x
 import { ConfigError } from '../domain/errors.js'
 import { checkValue } from './values.js'
 
-// XML 1.0 cannot hold most C0 controls at all, and parsers turn CR into LF, so such values are refused.
-const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\uFFFE\uFFFF]/
+// XML 1.0 cannot hold most C0 controls at all, parsers turn CR into LF, and XML 1.1 parsers (and xmldom) turn NEL
+// and LINE SEPARATOR (xmldom also PARAGRAPH SEPARATOR) into LF: such values are refused, never read back differently.
+const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\u0085\u2028\u2029\uFFFE\uFFFF]/
 
 /** Parses XML into a DOM (comments kept); a malformed file is a ConfigError naming the file. */
 export function parseXml(file: string, text: string): Document {

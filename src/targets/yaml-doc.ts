@@ -1,6 +1,6 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
-import { checkValue, isSafePlain } from './values.js'
+import { checkYamlValue, isSafePlain } from './values.js'
 
 /** A value this tool places in YAML. Strings are checked and quoted by the serializer as needed. */
 export type YamlValue = string | number | boolean | string[]
@@ -19,7 +19,13 @@ export function parseYaml(file: string, text: string): Document {
 
 /** Serializes a document: no line folding (long values stay on one line), comments kept. */
 export function stringifyYaml(doc: Document): string {
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false })
+  // One line per value: yaml's multi-line double-quoted form mangles some whitespace runs around line breaks.
+  return doc.toString({
+    lineWidth: 0,
+    minContentWidth: 0,
+    flowCollectionPadding: false,
+    doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+  })
 }
 
 /**
@@ -28,7 +34,7 @@ export function stringifyYaml(doc: Document): string {
  * or `0o17` is not a string.
  */
 function stringScalar(name: string, value: string): Scalar {
-  const scalar = new Scalar(checkValue(name, value))
+  const scalar = new Scalar(checkYamlValue(name, value))
   scalar.type = isSafePlain(value) ? Scalar.PLAIN : Scalar.QUOTE_DOUBLE
   return scalar
 }
