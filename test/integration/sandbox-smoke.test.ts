@@ -6,7 +6,6 @@ import { browse } from '../helpers/sandbox-browser.js'
 
 let sandbox: Sandbox
 beforeAll(async () => {
-  const t = Date.now()
   sandbox = await startSandbox()
 })
 afterAll(async () => sandbox?.close())
@@ -32,5 +31,6 @@ describe('smoke', () => {
     const tokens = await oidc.authorizationCodeGrant(config, result.redirect!, { pkceCodeVerifier: verifier, expectedState: state })
     expect(tokens.refresh_token).toBeTruthy()
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!)
+    expect(refreshed.access_token).toBeTruthy()
   })
 })
