@@ -1,4 +1,4 @@
-import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml'
+import { type Document, isMap, isScalar, isSeq, parseDocument, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { checkYamlValue, isSafePlain } from './values.js'
 

@@ -65,6 +65,7 @@ function sourceWithShell(text: string, names: string[]): string[] {
 }
 
 // XML 1.0 cannot carry these (and parsers turn CR into LF): such values must be refused, never written wrong.
+// eslint-disable-next-line no-control-regex -- matching the characters XML cannot carry is the point
 const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\u0085\u2028\u2029\uFFFE\uFFFF]/
 // What SnakeYAML would reject or read differently: refused with a config error.
 const YAML_UNSAFE = /[\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/
