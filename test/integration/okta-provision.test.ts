@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_LOGIN_PORTS, loopbackRedirectUri } from '../../src/domain/loopback.js'
 import { targets } from '../../src/targets/index.js'
 import type { Sandbox } from '../../src/sandbox/index.js'
-import { tempDir } from '../helpers/cli.js'
+import { runCli, tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
 
 // Every test provisions through the real CLI code path and the real @okta/okta-sdk-nodejs against the sandbox, and
@@ -131,6 +131,29 @@ describe('okta create-app against the sandbox', () => {
     })
   }
 
+  it('assigns Everyone and adds a groups claim, read back through the API; --debug traces are redacted', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const result = await runMain(
+      ['okta', 'create-app', '--target', 'kestra', '--base-url', 'https://groups.example.com', '--profile', 'groups', '--auth-server', 'default', '--groups-claim', '--assign-group', 'Everyone', '--debug'],
+      { env: env(), configHome: home },
+    )
+    expect(result.code).toBe(0)
+    // Human output: results on stdout, progress and next steps on stderr, no secrets anywhere.
+    expect(result.stdout).toMatch(/^profile: groups\nclient id: \S+\nissuer: http:\/\/127\.0\.0\.1:\d+\/oauth2\/default\n$/)
+    expect(result.stderr).toContain('✓ app "kestra (groups.example.com)"')
+    expect(result.stderr).toContain('next steps:')
+    expect(result.stderr).toMatch(/debug: GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/apps\?q=.* → 200/)
+    expect(result.stderr).not.toContain(sandbox.apiToken)
+    const secrets = await api<Json[]>(`/api/v1/apps/${(await api<Json[]>(`/api/v1/apps?q=${encodeURIComponent('kestra (groups.example.com)')}`))[0]?.id}/credentials/secrets`)
+    expect(result.stderr + result.stdout).not.toContain(secrets[0]?.client_secret)
+    const apps = await api<Json[]>(`/api/v1/apps?q=${encodeURIComponent('kestra (groups.example.com)')}`)
+    const groups = await api<Json[]>(`/api/v1/apps/${apps[0]?.id}/groups`)
+    const everyone = (await api<Json[]>(`/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`))[0]
+    expect(groups.map((g) => g.id)).toEqual([everyone?.id])
+    const claims = await api<Json[]>('/api/v1/authorizationServers/default/claims')
+    expect(claims.find((c) => c.name === 'groups')).toMatchObject({ valueType: 'GROUPS', claimType: 'IDENTITY' })
+  })
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const mark = sandbox.requestLog.length
     const plan = await createApp(['--target', 'spa', '--base-url', 'https://dry.example.com', '--dry-run', '--assign-group', 'Everyone'])
@@ -239,6 +262,19 @@ describe('okta create-app against the sandbox', () => {
     expect(unreachable.code).toBe(5)
     expect(unreachable.stderr).toContain('could not reach http://127.0.0.1:9')
     expect(unreachable.stderr).toContain('HTTPS_PROXY')
+  })
+})
+
+describe('the built CLI (npm test builds dist/ first)', () => {
+  it('provisions from a child process: the SDK loads from its lazy chunk, secrets go to the file store', async () => {
+    const home = tempDir('oidc-setup-home-')
+    // runCli is asynchronous, so the sandbox in this process keeps serving while the child talks to it.
+    const result = await runCli(['okta', 'create-app', '--target', 'web', '--base-url', 'https://child.example.com', '--json', '--secret-store', 'file'], {
+      env: { ...env(), OIDC_SETUP_CONFIG_DIR: home },
+    })
+    expect(result.stderr).not.toMatch(/^error/m)
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.stdout)).toMatchObject({ profile: 'default', authServerId: 'default' })
   })
 })
 
