@@ -123,13 +123,16 @@ export function requestedScopes(req: OktaAppRequirements, extra: readonly string
   return unique([...req.scopes, ...extra])
 }
 
-/** The custom scopes to ensure on a custom server: everything requested that is not a system scope. */
-export function desiredScopes(scopes: readonly string[], defaultScope: string | undefined): ScopeSpec[] {
+/**
+ * The custom scopes to ensure on a custom server: everything requested that is not a system scope. The description
+ * names the profile that created the scope (several apps may share it; only its creator may delete it).
+ */
+export function desiredScopes(scopes: readonly string[], defaultScope: string | undefined, profile = ''): ScopeSpec[] {
   return scopes
     .filter((s) => !SYSTEM_SCOPES.has(s))
     .map((name) => ({
       name,
-      description: `${MANAGED_MARKER}`,
+      description: `${MANAGED_MARKER} (profile ${profile})`,
       default: name === defaultScope,
       metadataPublish: 'ALL_CLIENTS',
       consent: 'IMPLICIT',

@@ -55,6 +55,19 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
   const sorted = managed.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type))
   const scopesByServer = new Map<string, Awaited<ReturnType<OktaAdmin['listScopes']>>>()
   const policiesByServer = new Map<string, Awaited<ReturnType<OktaAdmin['listPolicies']>>>()
+  const ownPolicies = new Set(sorted.filter((r) => r.type === 'policy').map((r) => r.id))
+  /** Names of other policies on a server whose rules grant a scope (so deleting it would break them). */
+  const otherRulesUsing = async (serverId: string, scope: string): Promise<string[]> => {
+    const policies = await admin.listPolicies(serverId).catch(() => [])
+    const users: string[] = []
+    for (const policy of policies.filter((p) => !ownPolicies.has(p.id))) {
+      const rules = await admin.listRules(serverId, policy.id).catch(() => [])
+      if (rules.some((rule) => rule.scopes.includes(scope))) {
+        users.push(`policy "${policy.name}"`)
+      }
+    }
+    return users
+  }
   for (const r of sorted) {
     const change: Change = { type: r.type, name: r.name, action: 'delete', id: r.id }
     switch (r.type) {
@@ -105,6 +118,13 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
         if (scope && !isManaged(scope.description)) {
           skipped.push({ type: r.type, name: r.name, reason: 'its description no longer carries the oidc-setup marker' })
           continue
+        }
+        if (scope) {
+          const users = await otherRulesUsing(sid, r.name)
+          if (users.length) {
+            skipped.push({ type: r.type, name: r.name, reason: `still used by ${users.join(', ')}` })
+            continue
+          }
         }
         if (scope && !input.dryRun) {
           await admin.deleteScope(sid, r.id)

@@ -11,6 +11,7 @@ import {
   desiredRule,
   desiredScopes,
   desiredTrustedOrigin,
+  profileOfNote,
   requestedScopes,
   type AuthServerSelection,
   type Change,
@@ -253,7 +254,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
   }
 
   async function reconcileServer(sid: string | undefined, cid: string): Promise<void> {
-    const wantScopes = desiredScopes(scopes, req.applicationType === 'service' ? scopes[0] : undefined)
+    const wantScopes = desiredScopes(scopes, req.applicationType === 'service' ? scopes[0] : undefined, input.profile)
     const policySpec = desiredPolicy(label, cid)
     const ruleSpec = desiredRule(spec.grantTypes, scopes)
     const [haveScopes, haveClaims, havePolicies] = sid
@@ -268,7 +269,13 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     for (const want of wantScopes) {
       const have = haveScopes.find((s) => s.name === want.name)
       if (have) {
-        record({ type: 'scope', name: want.name, action: 'unchanged', id: have.id }, have.description && isManaged(have.description) && sid ? { type: 'scope', id: have.id, name: want.name, serverId: sid } : undefined)
+        record(
+          { type: 'scope', name: want.name, action: 'unchanged', id: have.id },
+          // Adopted only when this profile created it (an interrupted run); other apps' scopes stay theirs.
+          sid && isManaged(have.description) && profileOfNote(have.description) === input.profile
+            ? { type: 'scope', id: have.id, name: want.name, serverId: sid }
+            : undefined,
+        )
       } else if (input.dryRun || !sid) {
         record({ type: 'scope', name: want.name, action: 'create' })
       } else {

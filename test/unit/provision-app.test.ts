@@ -167,4 +167,14 @@ describe('provisionApp', () => {
     expect(await store.get(secretKeys.clientSecret('p1'))).toBeUndefined()
     expect((await profiles.get('p1'))?.appId).toBeUndefined()
   })
+
+  it('keeps a shared custom scope while another app still uses it', async () => {
+    const { admin, deps } = setup()
+    await provisionApp(input(serviceTarget, { profile: 'svc-a', label: 'svc a' }), deps)
+    await provisionApp(input(serviceTarget, { profile: 'svc-b', label: 'svc b' }), deps)
+    const result = await deleteApp({ profile: 'svc-a', dryRun: false }, deps)
+    expect(result.skipped).toEqual([{ type: 'scope', name: 'api:access', reason: 'still used by policy "oidc-setup: svc b"' }])
+    expect(admin.scopes.get('default')?.map((x) => x.name)).toContain('api:access')
+    expect(admin.apps.map((a) => a.label)).toEqual(['svc b'])
+  })
 })

@@ -125,8 +125,12 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
       for (const missing of result.unconfirmed) {
         out.warn(`could not confirm ${missing.permission}: ${missing.reason}`)
       }
-      if (result.unconfirmed.length) {
-        out.hint('create-app needs okta.apps.manage and okta.authorizationServers.manage (custom servers also need API Access Management)')
+      if (result.verified) {
+        // Write permissions cannot be confirmed without writing; say so rather than imply they were checked.
+        out.info(
+          `${result.unconfirmed.length ? '' : 'read access confirmed (apps, authorization servers, groups, trusted origins); '}not checked, as that would need a write: okta.apps.manage, okta.authorizationServers.manage, okta.trustedOrigins.manage`,
+        )
+        out.hint('`oidc-setup okta create-app --dry-run` only reads; a missing write permission fails create-app with exit 5 and names the scope')
       }
       out.info(`${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in profile "${result.profile}"`)
       if (globals.json) {
