@@ -7,13 +7,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { Readable } from 'node:stream'
 import { OktaError, invalidToken, malformedBody, notFound } from './errors.js'
 import { registerApps } from './management/apps.js'
 import { registerDirectory } from './management/directory.js'
 import { Router, type ApiResponse } from './management/router.js'
 import { registerServers } from './management/servers.js'
-import { OidcHost, ORG_SERVER } from './oidc.js'
-import { Org } from './org.js'
+import { MESSAGES as OKTA_MESSAGES, OidcHost, ORG_SERVER } from './oidc.js'
+import { Org, oauthSettings } from './org.js'
 import { loadState, seedState, StatePersister, type SandboxState } from './store.js'
 import {
   FaultRegistry,
@@ -23,7 +24,7 @@ import {
   type RateLimit,
   type RequestLogEntry,
 } from './traffic.js'
-import { asObject } from './util.js'
+import { asObject, asStringArray } from './util.js'
 
 export type { FaultHandle, FaultSpec, Faults, RateLimit, RequestLogEntry } from './traffic.js'
 export { MESSAGES as OKTA_MESSAGES } from './oidc.js'
@@ -219,25 +220,64 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendJson(res, answer.status, answer.body, answer.headers)
   }
 
-  function toProvider(key: string, req: IncomingMessage, res: ServerResponse, mount: string, innerPath: string, search: string): void {
+  /** Okta refuses unknown scopes (invalid_scope) where oidc-provider drops them, so they are checked on the way in. */
+  function scopeError(key: string, scope: string | null): string | undefined {
+    const unknown = oidc.unknownScopes(key, (scope ?? '').split(' ').filter(Boolean))
+    return unknown.length ? OKTA_MESSAGES.scopes : undefined
+  }
+
+  async function toProvider(key: string, req: IncomingMessage, res: ServerResponse, mount: string, innerPath: string, search: string): Promise<void> {
     const provider = oidc.provider(key)
     if (!provider) {
       throw notFound(key, 'AuthorizationServer')
     }
     let query = search
-    if (innerPath.endsWith('/v1/authorize')) {
+    let target: IncomingMessage = req
+    if (innerPath.endsWith('/v1/authorize') && req.method === 'GET') {
+      const params = new URLSearchParams(search)
+      const description = scopeError(key, params.get('scope'))
+      const app = org.appByClientId(params.get('client_id') ?? '')
+      const redirect = params.get('redirect_uri') ?? ''
+      if (description && app && app.app.status === 'ACTIVE' && (asStringArray(oauthSettings(app).redirect_uris) ?? []).includes(redirect)) {
+        const to = new URL(redirect)
+        to.searchParams.set('error', 'invalid_scope')
+        to.searchParams.set('error_description', description)
+        if (params.has('state')) {
+          to.searchParams.set('state', params.get('state') ?? '')
+        }
+        to.searchParams.set('iss', org.issuer(key === ORG_SERVER ? undefined : key))
+        res.statusCode = 303
+        res.setHeader('Location', to.href)
+        res.end()
+        return
+      }
       // oidc-provider drops offline_access unless prompt=consent (OpenID Connect Core §11); Okta issues refresh tokens
       // without it. Asking for consent keeps the scope; the sandbox grants it silently (consent_method TRUSTED).
-      const params = new URLSearchParams(search)
       if ((params.get('scope') ?? '').split(' ').includes('offline_access') && !params.has('prompt')) {
         params.set('prompt', 'consent')
         query = `?${params.toString()}`
       }
     }
+    if (innerPath.endsWith('/v1/token') && req.method === 'POST') {
+      const raw = await readBody(req, 64 * 1024)
+      const form = new URLSearchParams(raw.toString('utf8'))
+      const description = form.get('grant_type') === 'client_credentials' ? scopeError(key, form.get('scope')) : undefined
+      if (description) {
+        sendJson(res, 400, { error: 'invalid_scope', error_description: description }, { 'Cache-Control': 'no-store' })
+        return
+      }
+      // Hand oidc-provider an unread copy of the request (it parses the body itself).
+      const replay = Readable.from([raw]) as Readable & Record<string, unknown>
+      for (const field of ['headers', 'rawHeaders', 'method', 'httpVersion', 'httpVersionMajor', 'httpVersionMinor', 'socket', 'trailers']) {
+        replay[field] = (req as unknown as Record<string, unknown>)[field]
+      }
+      replay.connection = req.socket
+      target = replay as unknown as IncomingMessage
+    }
     // oidc-provider derives its mount path (/oauth2/{id}) from originalUrl minus url.
-    ;(req as IncomingMessage & { originalUrl?: string }).originalUrl = `${mount}${innerPath}${query}`
-    req.url = `${innerPath}${query}`
-    provider.callback()(req, res)
+    ;(target as IncomingMessage & { originalUrl?: string }).originalUrl = `${mount}${innerPath}${query}`
+    target.url = `${innerPath}${query}`
+    provider.callback()(target, res)
   }
 
   async function oidcOrPage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -253,11 +293,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return
     }
     if (path === '/.well-known/openid-configuration' || path === '/.well-known/oauth-authorization-server') {
-      toProvider(ORG_SERVER, req, res, '', '/.well-known/openid-configuration', url.search)
+      await toProvider(ORG_SERVER, req, res, '', '/.well-known/openid-configuration', url.search)
       return
     }
     if (path.startsWith('/oauth2/v1/') || path === '/activate') {
-      toProvider(ORG_SERVER, req, res, '', path, url.search)
+      await toProvider(ORG_SERVER, req, res, '', path, url.search)
       return
     }
     const custom = /^\/oauth2\/([^/]+)(\/.*)?$/.exec(path)
@@ -267,7 +307,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (inner === '/.well-known/oauth-authorization-server') {
         inner = '/.well-known/openid-configuration'
       }
-      toProvider(key, req, res, `/oauth2/${custom[1] ?? ''}`, inner, url.search)
+      await toProvider(key, req, res, `/oauth2/${custom[1] ?? ''}`, inner, url.search)
       return
     }
     if (path === '/' || path === '') {

@@ -182,6 +182,12 @@ export class OidcHost {
     return provider
   }
 
+  /** The requested scopes the server does not have (oidc-provider would drop them silently; Okta refuses). */
+  unknownScopes(key: string, scopes: string[]): string[] {
+    const known = new Set(this.scopesOf(this.server(key)))
+    return scopes.filter((s) => !known.has(s) && !(key === ORG_SERVER && s.startsWith('okta.')))
+  }
+
   private scopesOf(server: ServerRecord | undefined): string[] {
     return server ? server.scopes.map((s) => String(s.name)) : ORG_SCOPES
   }
@@ -378,12 +384,46 @@ export class OidcHost {
       allowOmittingSingleRegisteredRedirectUri: false,
       features: {
         devInteractions: { enabled: false },
-        deviceFlow: { enabled: true },
-        revocation: { enabled: true },
-        introspection: { enabled: true },
+        deviceFlow: {
+          enabled: true,
+          userCodeInputSource: async (ctx: KoaContextLike & { body: string }, form: string, _out: unknown, err?: Error) => {
+            const message = err ? '<p class="error">That code is not valid. Try again.</p>' : '<p>Enter the code displayed on your device.</p>'
+            ctx.body = page('Activate your device', `${message}${form}<button type="submit" form="op.deviceInputForm">Next</button>`)
+          },
+          userCodeConfirmSource: async (ctx: KoaContextLike & { body: string }, form: string, client: { clientName?: string; clientId: string }, _info: unknown, userCode: string) => {
+            ctx.body = page(
+              'Activate your device',
+              `<p>Sign in to <b>${escapeHtml(client.clientName ?? client.clientId)}</b> on the device showing <code>${escapeHtml(userCode)}</code>.</p>${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>`,
+            )
+          },
+          successSource: async (ctx: KoaContextLike & { body: string }) => {
+            ctx.body = page('Device activated', '<p>Your device is now signed in. You can close this window.</p>')
+          },
+        },
+        revocation: {
+          enabled: true,
+          allowedPolicy: async (_ctx: KoaContextLike, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId,
+        },
+        introspection: {
+          enabled: true,
+          allowedPolicy: async (_ctx: KoaContextLike, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) =>
+            client.clientAuthMethod !== 'none' || token.clientId === client.clientId,
+        },
         userinfo: { enabled: true },
         clientCredentials: { enabled: true },
-        rpInitiatedLogout: { enabled: true },
+        rpInitiatedLogout: {
+          enabled: true,
+          // Okta signs out at once: the confirmation form submits itself.
+          logoutSource: async (ctx: KoaContextLike & { body: string }, form: string) => {
+            ctx.body = page(
+              'Signing out',
+              `${form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>')}<button type="submit" form="op.logoutForm">Sign out</button><script>document.forms[0].submit()</script>`,
+            )
+          },
+          postLogoutSuccessSource: async (ctx: KoaContextLike & { body: string }) => {
+            ctx.body = page('Signed out', '<p>You have been signed out.</p>')
+          },
+        },
       },
       routes: {
         authorization: `${prefix}/v1/authorize`,
