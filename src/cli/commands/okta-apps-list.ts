@@ -6,7 +6,8 @@ import { connectOkta, oktaCommand } from './okta.js'
 export const registerOktaAppsList: RegisterCommand = (program, ctx) => {
   const okta = oktaCommand(program)
   const apps =
-    okta.commands.find((cmd) => cmd.name() === 'apps') ?? okta.command('apps').description('apps oidc-setup manages in the org')
+    okta.commands.find((cmd) => cmd.name() === 'apps') ??
+    withExamples(okta.command('apps').description('apps oidc-setup manages in the org'), ['oidc-setup okta apps list --json'])
   const cmd = apps
     .command('list')
     .description('list the org\'s app integrations oidc-setup created, with their profiles')

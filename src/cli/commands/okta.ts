@@ -3,16 +3,23 @@ import type { OktaCredentials } from '../../domain/okta-credentials.js'
 import type { Change } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { resolveOktaCredentials } from '../../infra/okta-credentials.js'
-import type { ActionContext } from '../context.js'
+import { withExamples, type ActionContext } from '../context.js'
 import { VERSION } from '../program.js'
 
 /** The `okta` command group, created by whichever okta-* module registers first. */
 export function oktaCommand(program: Command): Command {
-  return (
-    program.commands.find((c) => c.name() === 'okta') ??
-    program
-      .command('okta')
-      .description('provision and inspect the Okta side: credentials, app integrations, authorization servers')
+  const existing = program.commands.find((c) => c.name() === 'okta')
+  if (existing) {
+    return existing
+  }
+  return withExamples(
+    program.command('okta').description('provision and inspect the Okta side: credentials, app integrations, authorization servers'),
+    [
+      'oidc-setup okta configure --org-url https://example.okta.com',
+      'oidc-setup okta create-app --target galaxy --base-url https://galaxy.example.org --assign-group Everyone',
+      'oidc-setup okta apps list',
+      'oidc-setup okta delete-app --profile galaxy',
+    ],
   )
 }
 
