@@ -1,0 +1,65 @@
+// Startup benchmark (issue 2 §5): `oidc-setup --help` and one `render-config` per target, as medians over
+// ctx.runs, against a bare `node -e 0` measured in the same run. Goals: ≤ 1.5× bare node, peak RSS ≤ 80 MB.
+// render-config writes to --stdout (no files, so every run does the same work) with the secret from an env var.
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+const MAX_RATIO = 1.5
+const MAX_RSS_MB = 80
+
+const TARGETS = [
+  ['galaxy', 'https://galaxy.example.org', 'https://example.okta.com'],
+  ['pomerium', 'https://authenticate.example.com', 'https://example.okta.com'],
+  ['kestra', 'https://kestra.example.com', 'https://example.okta.com'],
+  ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
+]
+
+/** Rows for the bench table: time ratio and peak RSS per command. */
+function rows(ctx, label, measured) {
+  const ratio = measured.medianMs / ctx.baselineMs
+  return [
+    {
+      name: `${label} (×node)`,
+      value: ratio,
+      unit: `× (${measured.medianMs.toFixed(0)} ms)`,
+      goal: `≤ ${MAX_RATIO}×`,
+      ok: ratio <= MAX_RATIO,
+    },
+    {
+      name: `${label} peak RSS`,
+      value: measured.peakRssMb,
+      unit: 'MB',
+      goal: `≤ ${MAX_RSS_MB} MB`,
+      ok: measured.peakRssMb <= MAX_RSS_MB,
+    },
+  ]
+}
+
+export default async function renderBench(ctx) {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'bench-render-home-'))
+  const env = { OIDC_SETUP_CONFIG_DIR: home, BENCH_OKTA_SECRET: 'bench-secret-0123456789abcdef' }
+  try {
+    const out = [...rows(ctx, 'oidc-setup --help', ctx.timeCli(['--help'], { env }))]
+    for (const [target, baseUrl, issuer] of TARGETS) {
+      const args = [
+        'render-config',
+        '--target',
+        target,
+        '--issuer',
+        issuer,
+        '--client-id',
+        '0oabench',
+        '--client-secret-env',
+        'BENCH_OKTA_SECRET',
+        '--base-url',
+        baseUrl,
+        '--stdout',
+      ]
+      out.push(...rows(ctx, `render-config --target ${target}`, ctx.timeCli(args, { env })))
+    }
+    return out
+  } finally {
+    rmSync(home, { recursive: true, force: true })
+  }
+}
