@@ -133,333 +133,23 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     throw duplicates('apps', label, apps.map((a) => a.id))
   }
 
-  // 1. The app.
-  let app: OidcApp | undefined = apps[0]
-  let clientSecret: string | undefined
-  if (!app) {
-    if (input.dryRun) {
-      record({ type: 'app', name: label, action: 'create' })
-    } else {
-      app = await createOnce(
-        async () => (await admin.findAppsByLabel(label))[0],
-        () => admin.createApp(spec),
-      )
-      clientSecret = app.clientSecret
-      record({ type: 'app', name: label, action: 'create', id: app.id }, { type: 'app', id: app.id, name: label })
-    }
-  } else {
-    const fields = changedFields(app, spec, APP_FIELDS)
-    if (app.status !== 'ACTIVE') {
-      fields.push('status')
-    }
-    if (isManaged(app.notes)) {
-      // Found after an interrupted run: it carries our marker, so it is ours to delete.
-      adopt({ type: 'app', id: app.id, name: label })
-    }
-    if (fields.length && !input.dryRun) {
-      const authChanged = fields.includes('tokenEndpointAuthMethod')
-      if (fields.some((f) => f !== 'status')) {
-        app = await admin.updateApp(app.id, spec)
-      }
-      if (fields.includes('status')) {
-        await admin.activateApp(app.id)
-      }
-      if (authChanged) {
-        clientSecret = app.clientSecret
-      }
-    }
-    const change: Change = { type: 'app', name: label, action: fields.length ? 'update' : 'unchanged', id: app.id }
-    if (fields.length) {
-      change.fields = fields
-    }
-    changes.push(change)
-    deps.onChange?.(change)
-  }
-
-  // 2. The client secret, straight into the secret store.
-  let secretStored = false
-  if (confidential && app && store) {
-    const key = secretKeys.clientSecret(input.profile)
-    if (clientSecret) {
-      await store.set(key, clientSecret)
-      secretStored = true
-    } else if ((await store.get(key)) === undefined) {
-      const secrets = await admin.listClientSecrets(app.id)
-      const active = secrets.filter((s) => s.status === 'ACTIVE' && s.value).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
-      if (active[0]) {
-        clientSecret = active[0].value
-        await store.set(key, clientSecret)
-        secretStored = true
-      } else {
-        warnings.push('could not recover the client secret (Okta returned no active secret): rotate it in the Admin Console')
-      }
-    } else {
-      secretStored = true
-    }
-  }
-  const clientId = app?.clientId
-
-  // 3. The authorization server.
-  let authServerId: string
+  let authServerId: string = PLANNED
   let issuer: string | undefined
   let serverId: string | undefined
-  if (selection.kind === 'org') {
-    authServerId = 'org'
-    issuer = admin.orgUrl
-    const custom = scopes.filter((s) => desiredScopes([s], undefined).length > 0)
-    if (custom.length) {
-      warnings.push(`the org authorization server cannot have custom scopes (${custom.join(', ')}); use --auth-server default or new`)
-    }
-    if (input.groupsClaim) {
-      warnings.push('--groups-claim needs a custom authorization server; use --auth-server default or new, or set the claim on the app in the Admin Console')
-    }
-  } else if (selection.kind === 'new' && !server) {
-    if (input.dryRun) {
-      authServerId = PLANNED
-      record({ type: 'authorization-server', name: serverName, action: 'create' })
-    } else {
-      const created = await createOnce(
-        async () => (await admin.findAuthServersByName(serverName))[0],
-        () =>
-          admin.createAuthServer({
-            name: serverName,
-            description: `${MANAGED_MARKER} for ${label}`,
-            audiences: [`api://${slug(label)}`],
-          }),
-      )
-      authServerId = created.id
-      serverId = created.id
-      issuer = created.issuer
-      record(
-        { type: 'authorization-server', name: serverName, action: 'create', id: created.id },
-        { type: 'authorization-server', id: created.id, name: serverName },
-      )
-    }
-  } else {
-    const s = server as NonNullable<typeof server>
-    authServerId = s.id
-    serverId = s.id
-    issuer = s.issuer
-    if (selection.kind === 'new') {
-      record(
-        { type: 'authorization-server', name: serverName, action: 'unchanged', id: s.id },
-        isManaged(s.description) ? { type: 'authorization-server', id: s.id, name: serverName } : undefined,
-      )
-    }
-  }
-
-  // 4. Scopes, groups claim, access policy and rule on a custom server.
-  if (selection.kind !== 'org') {
-    await reconcileServer(serverId, clientId ?? PLANNED)
-  }
-
-  async function reconcileServer(sid: string | undefined, cid: string): Promise<void> {
-    const wantScopes = desiredScopes(scopes, req.applicationType === 'service' ? scopes[0] : undefined, input.profile)
-    const policySpec = desiredPolicy(label, cid)
-    const ruleSpec = desiredRule(spec.grantTypes, scopes)
-    const [haveScopes, haveClaims, havePolicies] = sid
-      ? await Promise.all([
-          wantScopes.length ? admin.listScopes(sid) : Promise.resolve([]),
-          input.groupsClaim ? admin.listClaims(sid) : Promise.resolve([]),
-          admin.listPolicies(sid),
-        ])
-      : [[], [], []]
-    // Scopes and the claim are independent: create them concurrently.
-    const independent: Array<Promise<void>> = []
-    for (const want of wantScopes) {
-      const have = haveScopes.find((s) => s.name === want.name)
-      if (have) {
-        record(
-          { type: 'scope', name: want.name, action: 'unchanged', id: have.id },
-          // Adopted only when this profile created it (an interrupted run); other apps' scopes stay theirs.
-          sid && isManaged(have.description) && profileOfNote(have.description) === input.profile
-            ? { type: 'scope', id: have.id, name: want.name, serverId: sid }
-            : undefined,
-        )
-      } else if (input.dryRun || !sid) {
-        record({ type: 'scope', name: want.name, action: 'create' })
-      } else {
-        independent.push(
-          createOnce(
-            async () => (await admin.listScopes(sid)).find((s) => s.name === want.name),
-            () => admin.createScope(sid, want),
-          ).then((created) =>
-            record({ type: 'scope', name: want.name, action: 'create', id: created.id }, { type: 'scope', id: created.id, name: want.name, serverId: sid }),
-          ),
-        )
-      }
-    }
-    if (input.groupsClaim) {
-      const want = desiredGroupsClaim()
-      const have = haveClaims.find((c) => c.name === want.name && c.claimType === want.claimType)
-      if (have) {
-        record({ type: 'claim', name: want.name, action: 'unchanged', id: have.id })
-      } else if (input.dryRun || !sid) {
-        record({ type: 'claim', name: want.name, action: 'create' })
-      } else {
-        independent.push(
-          createOnce(
-            async () => (await admin.listClaims(sid)).find((c) => c.name === want.name && c.claimType === want.claimType),
-            () => admin.createClaim(sid, want),
-          ).then((created) =>
-            record({ type: 'claim', name: want.name, action: 'create', id: created.id }, { type: 'claim', id: created.id, name: want.name, serverId: sid }),
-          ),
-        )
-      }
-    }
-    await Promise.all(independent)
-
-    // Policy then rule, one at a time (Okta renumbers priorities on every create).
-    const samePolicy = havePolicies.filter((p) => p.name === policySpec.name)
-    if (samePolicy.length > 1) {
-      throw duplicates('access policies', policySpec.name, samePolicy.map((p) => p.id))
-    }
-    let policy = samePolicy[0]
-    let rules: Awaited<ReturnType<OktaAdmin['listRules']>> = []
-    if (!policy) {
-      if (input.dryRun || !sid || cid === PLANNED) {
-        record({ type: 'policy', name: policySpec.name, action: 'create' })
-      } else {
-        policy = await createOnce(
-          async () => (await admin.listPolicies(sid)).find((p) => p.name === policySpec.name),
-          () => admin.createPolicy(sid, policySpec),
-        )
-        record({ type: 'policy', name: policySpec.name, action: 'create', id: policy.id }, { type: 'policy', id: policy.id, name: policySpec.name, serverId: sid })
-      }
-    } else {
-      const fields = changedFields(policy, policySpec, ['status', 'clientIds'])
-      if (fields.length && !input.dryRun && sid) {
-        policy = await admin.updatePolicy(sid, policy, policySpec)
-      }
-      record(
-        { type: 'policy', name: policySpec.name, action: fields.length ? 'update' : 'unchanged', id: policy.id, ...(fields.length ? { fields } : {}) },
-        isManaged(policy.description) && sid ? { type: 'policy', id: policy.id, name: policySpec.name, serverId: sid } : undefined,
-      )
-      rules = sid ? await admin.listRules(sid, policy.id) : []
-    }
-    const sameRule = rules.filter((r) => r.name === ruleSpec.name)
-    if (sameRule.length > 1) {
-      throw duplicates('policy rules', ruleSpec.name, sameRule.map((r) => r.id))
-    }
-    const rule = sameRule[0]
-    if (!rule) {
-      if (input.dryRun || !sid || !policy) {
-        record({ type: 'rule', name: ruleSpec.name, action: 'create' })
-      } else {
-        const pid = policy.id
-        const created = await createOnce(
-          async () => (await admin.listRules(sid, pid)).find((r) => r.name === ruleSpec.name),
-          () => admin.createRule(sid, pid, ruleSpec),
-        )
-        record({ type: 'rule', name: ruleSpec.name, action: 'create', id: created.id })
-      }
-    } else {
-      const fields = changedFields(rule, ruleSpec)
-      if (fields.length && !input.dryRun && sid && policy) {
-        await admin.updateRule(sid, policy.id, rule, ruleSpec)
-      }
-      record({ type: 'rule', name: ruleSpec.name, action: fields.length ? 'update' : 'unchanged', id: rule.id, ...(fields.length ? { fields } : {}) })
-    }
-  }
-
-  // 5. Assignments and trusted origins: independent of each other.
-  await Promise.all([assignGroups(), assignUsers(), trustOrigins()])
-
-  async function assignGroups(): Promise<void> {
-    if (!input.assignGroups.length) {
+  let app: OidcApp | undefined = apps[0]
+  let clientSecret: string | undefined
+  let secretStored = false
+  let clientId: string | undefined
+  // The profile, so render-config and login need no retyping; also written when a run fails half-way, so
+  // delete-app knows what was already created.
+  const saveProfile = async (): Promise<void> => {
+    if (input.dryRun || !app) {
       return
     }
-    const [groups, assigned] = await Promise.all([
-      Promise.all(
-        input.assignGroups.map(async (name) => {
-          const found = await admin.findGroupsByName(name)
-          if (found.length === 0) {
-            throw new ManagementApiError(`could not find group "${name}"`, { status: 404 }, { hint: 'group names match exactly, case included' })
-          }
-          if (found.length > 1) {
-            throw duplicates('groups', name, found.map((g) => g.id))
-          }
-          return found[0] as NonNullable<(typeof found)[0]>
-        }),
-      ),
-      app ? admin.listAppGroupIds(app.id) : Promise.resolve([] as string[]),
-    ])
-    await Promise.all(
-      groups.map(async (group) => {
-        if (assigned.includes(group.id)) {
-          record({ type: 'group-assignment', name: group.name, action: 'unchanged', id: group.id })
-          return
-        }
-        if (!input.dryRun && app) {
-          await admin.assignGroup(app.id, group.id)
-        }
-        record({ type: 'group-assignment', name: group.name, action: 'create', id: group.id })
-      }),
-    )
-  }
-
-  async function assignUsers(): Promise<void> {
-    await Promise.all(
-      input.assignUsers.map(async (login) => {
-        const user = await admin.findUser(login)
-        if (!user) {
-          throw new ManagementApiError(`could not find user "${login}"`, { status: 404 }, { hint: 'pass the user\'s Okta login, e.g. an email address' })
-        }
-        if (app && (await admin.isUserAssigned(app.id, user.id))) {
-          record({ type: 'user-assignment', name: login, action: 'unchanged', id: user.id })
-          return
-        }
-        if (!input.dryRun && app) {
-          const appId = app.id
-          await createOnce(
-            async () => ((await admin.isUserAssigned(appId, user.id)) ? user : undefined),
-            async () => {
-              await admin.assignUser(appId, user.id)
-              return user
-            },
-          )
-        }
-        record({ type: 'user-assignment', name: login, action: 'create', id: user.id })
-      }),
-    )
-  }
-
-  async function trustOrigins(): Promise<void> {
-    await Promise.all(
-      (req.trustedOrigins ?? []).map(async (origin) => {
-        const want = desiredTrustedOrigin(label, origin)
-        const found = await admin.findTrustedOrigins(origin)
-        const have = found[0]
-        if (!have) {
-          if (input.dryRun) {
-            record({ type: 'trusted-origin', name: origin, action: 'create' })
-            return
-          }
-          const created = await createOnce(
-            async () => (await admin.findTrustedOrigins(origin))[0],
-            () => admin.createTrustedOrigin(want),
-          )
-          record({ type: 'trusted-origin', name: origin, action: 'create', id: created.id }, { type: 'trusted-origin', id: created.id, name: origin })
-          return
-        }
-        const missing = want.scopes.filter((s) => !have.scopes.includes(s))
-        if (missing.length && !input.dryRun) {
-          await admin.updateTrustedOrigin(have, { ...want, name: have.name, scopes: [...new Set([...have.scopes, ...want.scopes])] })
-        }
-        record(
-          { type: 'trusted-origin', name: origin, action: missing.length ? 'update' : 'unchanged', id: have.id, ...(missing.length ? { fields: ['scopes'] } : {}) },
-          have.name === want.name ? { type: 'trusted-origin', id: have.id, name: origin } : undefined,
-        )
-      }),
-    )
-  }
-
-  // 6. The profile, so render-config and login need no retyping.
-  if (!input.dryRun && app) {
     const fields: Partial<Profile> = {
       orgUrl: admin.orgUrl,
       issuer,
-      authServerId,
+      authServerId: authServerId === PLANNED ? undefined : authServerId,
       clientId: app.clientId,
       appId: app.id,
       appLabel: label,
@@ -474,6 +164,327 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     }
     await deps.profiles.update(input.profile, fields)
   }
+  try {
+    // 1. The app.
+    if (!app) {
+      if (input.dryRun) {
+        record({ type: 'app', name: label, action: 'create' })
+      } else {
+        app = await createOnce(
+          async () => (await admin.findAppsByLabel(label))[0],
+          () => admin.createApp(spec),
+        )
+        clientSecret = app.clientSecret
+        record({ type: 'app', name: label, action: 'create', id: app.id }, { type: 'app', id: app.id, name: label })
+      }
+    } else {
+      const fields = changedFields(app, spec, APP_FIELDS)
+      if (app.status !== 'ACTIVE') {
+        fields.push('status')
+      }
+      if (isManaged(app.notes)) {
+        // Found after an interrupted run: it carries our marker, so it is ours to delete.
+        adopt({ type: 'app', id: app.id, name: label })
+      }
+      if (fields.length && !input.dryRun) {
+        const authChanged = fields.includes('tokenEndpointAuthMethod')
+        if (fields.some((f) => f !== 'status')) {
+          app = await admin.updateApp(app.id, spec)
+        }
+        if (fields.includes('status')) {
+          await admin.activateApp(app.id)
+        }
+        if (authChanged) {
+          clientSecret = app.clientSecret
+        }
+      }
+      const change: Change = { type: 'app', name: label, action: fields.length ? 'update' : 'unchanged', id: app.id }
+      if (fields.length) {
+        change.fields = fields
+      }
+      changes.push(change)
+      deps.onChange?.(change)
+    }
+
+    // 2. The client secret, straight into the secret store.
+    if (confidential && app && store) {
+      const key = secretKeys.clientSecret(input.profile)
+      if (clientSecret) {
+        await store.set(key, clientSecret)
+        secretStored = true
+      } else if ((await store.get(key)) === undefined) {
+        const secrets = await admin.listClientSecrets(app.id)
+        const active = secrets.filter((s) => s.status === 'ACTIVE' && s.value).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
+        if (active[0]) {
+          clientSecret = active[0].value
+          await store.set(key, clientSecret)
+          secretStored = true
+        } else {
+          warnings.push('could not recover the client secret (Okta returned no active secret): rotate it in the Admin Console')
+        }
+      } else {
+        secretStored = true
+      }
+    }
+    clientId = app?.clientId
+
+    // 3. The authorization server.
+    if (selection.kind === 'org') {
+      authServerId = 'org'
+      issuer = admin.orgUrl
+      const custom = scopes.filter((s) => desiredScopes([s], undefined).length > 0)
+      if (custom.length) {
+        warnings.push(`the org authorization server cannot have custom scopes (${custom.join(', ')}); use --auth-server default or new`)
+      }
+      if (input.groupsClaim) {
+        warnings.push('--groups-claim needs a custom authorization server; use --auth-server default or new, or set the claim on the app in the Admin Console')
+      }
+    } else if (selection.kind === 'new' && !server) {
+      if (input.dryRun) {
+        authServerId = PLANNED
+        record({ type: 'authorization-server', name: serverName, action: 'create' })
+      } else {
+        const created = await createOnce(
+          async () => (await admin.findAuthServersByName(serverName))[0],
+          () =>
+            admin.createAuthServer({
+              name: serverName,
+              description: `${MANAGED_MARKER} for ${label}`,
+              audiences: [`api://${slug(label)}`],
+            }),
+        )
+        authServerId = created.id
+        serverId = created.id
+        issuer = created.issuer
+        record(
+          { type: 'authorization-server', name: serverName, action: 'create', id: created.id },
+          { type: 'authorization-server', id: created.id, name: serverName },
+        )
+      }
+    } else {
+      const s = server as NonNullable<typeof server>
+      authServerId = s.id
+      serverId = s.id
+      issuer = s.issuer
+      if (selection.kind === 'new') {
+        record(
+          { type: 'authorization-server', name: serverName, action: 'unchanged', id: s.id },
+          isManaged(s.description) ? { type: 'authorization-server', id: s.id, name: serverName } : undefined,
+        )
+      }
+    }
+
+    // 4. Scopes, groups claim, access policy and rule on a custom server.
+    if (selection.kind !== 'org') {
+      await reconcileServer(serverId, clientId ?? PLANNED)
+    }
+
+    async function reconcileServer(sid: string | undefined, cid: string): Promise<void> {
+      const wantScopes = desiredScopes(scopes, req.applicationType === 'service' ? scopes[0] : undefined, input.profile)
+      const policySpec = desiredPolicy(label, cid)
+      const ruleSpec = desiredRule(spec.grantTypes, scopes)
+      const [haveScopes, haveClaims, havePolicies] = sid
+        ? await Promise.all([
+            wantScopes.length ? admin.listScopes(sid) : Promise.resolve([]),
+            input.groupsClaim ? admin.listClaims(sid) : Promise.resolve([]),
+            admin.listPolicies(sid),
+          ])
+        : [[], [], []]
+      // Scopes and the claim are independent: create them concurrently.
+      const independent: Array<Promise<void>> = []
+      for (const want of wantScopes) {
+        const have = haveScopes.find((s) => s.name === want.name)
+        if (have) {
+          record(
+            { type: 'scope', name: want.name, action: 'unchanged', id: have.id },
+            // Adopted only when this profile created it (an interrupted run); other apps' scopes stay theirs.
+            sid && isManaged(have.description) && profileOfNote(have.description) === input.profile
+              ? { type: 'scope', id: have.id, name: want.name, serverId: sid }
+              : undefined,
+          )
+        } else if (input.dryRun || !sid) {
+          record({ type: 'scope', name: want.name, action: 'create' })
+        } else {
+          independent.push(
+            createOnce(
+              async () => (await admin.listScopes(sid)).find((s) => s.name === want.name),
+              () => admin.createScope(sid, want),
+            ).then((created) =>
+              record({ type: 'scope', name: want.name, action: 'create', id: created.id }, { type: 'scope', id: created.id, name: want.name, serverId: sid }),
+            ),
+          )
+        }
+      }
+      if (input.groupsClaim) {
+        const want = desiredGroupsClaim()
+        const have = haveClaims.find((c) => c.name === want.name && c.claimType === want.claimType)
+        if (have) {
+          record({ type: 'claim', name: want.name, action: 'unchanged', id: have.id })
+        } else if (input.dryRun || !sid) {
+          record({ type: 'claim', name: want.name, action: 'create' })
+        } else {
+          independent.push(
+            createOnce(
+              async () => (await admin.listClaims(sid)).find((c) => c.name === want.name && c.claimType === want.claimType),
+              () => admin.createClaim(sid, want),
+            ).then((created) =>
+              record({ type: 'claim', name: want.name, action: 'create', id: created.id }, { type: 'claim', id: created.id, name: want.name, serverId: sid }),
+            ),
+          )
+        }
+      }
+      await Promise.all(independent)
+
+      // Policy then rule, one at a time (Okta renumbers priorities on every create).
+      const samePolicy = havePolicies.filter((p) => p.name === policySpec.name)
+      if (samePolicy.length > 1) {
+        throw duplicates('access policies', policySpec.name, samePolicy.map((p) => p.id))
+      }
+      let policy = samePolicy[0]
+      let rules: Awaited<ReturnType<OktaAdmin['listRules']>> = []
+      if (!policy) {
+        if (input.dryRun || !sid || cid === PLANNED) {
+          record({ type: 'policy', name: policySpec.name, action: 'create' })
+        } else {
+          policy = await createOnce(
+            async () => (await admin.listPolicies(sid)).find((p) => p.name === policySpec.name),
+            () => admin.createPolicy(sid, policySpec),
+          )
+          record({ type: 'policy', name: policySpec.name, action: 'create', id: policy.id }, { type: 'policy', id: policy.id, name: policySpec.name, serverId: sid })
+        }
+      } else {
+        const fields = changedFields(policy, policySpec, ['status', 'clientIds'])
+        if (fields.length && !input.dryRun && sid) {
+          policy = await admin.updatePolicy(sid, policy, policySpec)
+        }
+        record(
+          { type: 'policy', name: policySpec.name, action: fields.length ? 'update' : 'unchanged', id: policy.id, ...(fields.length ? { fields } : {}) },
+          isManaged(policy.description) && sid ? { type: 'policy', id: policy.id, name: policySpec.name, serverId: sid } : undefined,
+        )
+        rules = sid ? await admin.listRules(sid, policy.id) : []
+      }
+      const sameRule = rules.filter((r) => r.name === ruleSpec.name)
+      if (sameRule.length > 1) {
+        throw duplicates('policy rules', ruleSpec.name, sameRule.map((r) => r.id))
+      }
+      const rule = sameRule[0]
+      if (!rule) {
+        if (input.dryRun || !sid || !policy) {
+          record({ type: 'rule', name: ruleSpec.name, action: 'create' })
+        } else {
+          const pid = policy.id
+          const created = await createOnce(
+            async () => (await admin.listRules(sid, pid)).find((r) => r.name === ruleSpec.name),
+            () => admin.createRule(sid, pid, ruleSpec),
+          )
+          record({ type: 'rule', name: ruleSpec.name, action: 'create', id: created.id })
+        }
+      } else {
+        const fields = changedFields(rule, ruleSpec)
+        if (fields.length && !input.dryRun && sid && policy) {
+          await admin.updateRule(sid, policy.id, rule, ruleSpec)
+        }
+        record({ type: 'rule', name: ruleSpec.name, action: fields.length ? 'update' : 'unchanged', id: rule.id, ...(fields.length ? { fields } : {}) })
+      }
+    }
+
+    // 5. Assignments and trusted origins: independent of each other.
+    await Promise.all([assignGroups(), assignUsers(), trustOrigins()])
+
+    async function assignGroups(): Promise<void> {
+      if (!input.assignGroups.length) {
+        return
+      }
+      const [groups, assigned] = await Promise.all([
+        Promise.all(
+          input.assignGroups.map(async (name) => {
+            const found = await admin.findGroupsByName(name)
+            if (found.length === 0) {
+              throw new ManagementApiError(`could not find group "${name}"`, { status: 404 }, { hint: 'group names match exactly, case included' })
+            }
+            if (found.length > 1) {
+              throw duplicates('groups', name, found.map((g) => g.id))
+            }
+            return found[0] as NonNullable<(typeof found)[0]>
+          }),
+        ),
+        app ? admin.listAppGroupIds(app.id) : Promise.resolve([] as string[]),
+      ])
+      await Promise.all(
+        groups.map(async (group) => {
+          if (assigned.includes(group.id)) {
+            record({ type: 'group-assignment', name: group.name, action: 'unchanged', id: group.id })
+            return
+          }
+          if (!input.dryRun && app) {
+            await admin.assignGroup(app.id, group.id)
+          }
+          record({ type: 'group-assignment', name: group.name, action: 'create', id: group.id })
+        }),
+      )
+    }
+
+    async function assignUsers(): Promise<void> {
+      await Promise.all(
+        input.assignUsers.map(async (login) => {
+          const user = await admin.findUser(login)
+          if (!user) {
+            throw new ManagementApiError(`could not find user "${login}"`, { status: 404 }, { hint: 'pass the user\'s Okta login, e.g. an email address' })
+          }
+          if (app && (await admin.isUserAssigned(app.id, user.id))) {
+            record({ type: 'user-assignment', name: login, action: 'unchanged', id: user.id })
+            return
+          }
+          if (!input.dryRun && app) {
+            const appId = app.id
+            await createOnce(
+              async () => ((await admin.isUserAssigned(appId, user.id)) ? user : undefined),
+              async () => {
+                await admin.assignUser(appId, user.id)
+                return user
+              },
+            )
+          }
+          record({ type: 'user-assignment', name: login, action: 'create', id: user.id })
+        }),
+      )
+    }
+
+    async function trustOrigins(): Promise<void> {
+      await Promise.all(
+        (req.trustedOrigins ?? []).map(async (origin) => {
+          const want = desiredTrustedOrigin(label, origin)
+          const found = await admin.findTrustedOrigins(origin)
+          const have = found[0]
+          if (!have) {
+            if (input.dryRun) {
+              record({ type: 'trusted-origin', name: origin, action: 'create' })
+              return
+            }
+            const created = await createOnce(
+              async () => (await admin.findTrustedOrigins(origin))[0],
+              () => admin.createTrustedOrigin(want),
+            )
+            record({ type: 'trusted-origin', name: origin, action: 'create', id: created.id }, { type: 'trusted-origin', id: created.id, name: origin })
+            return
+          }
+          const missing = want.scopes.filter((s) => !have.scopes.includes(s))
+          if (missing.length && !input.dryRun) {
+            await admin.updateTrustedOrigin(have, { ...want, name: have.name, scopes: [...new Set([...have.scopes, ...want.scopes])] })
+          }
+          record(
+            { type: 'trusted-origin', name: origin, action: missing.length ? 'update' : 'unchanged', id: have.id, ...(missing.length ? { fields: ['scopes'] } : {}) },
+            have.name === want.name ? { type: 'trusted-origin', id: have.id, name: origin } : undefined,
+          )
+        }),
+      )
+    }
+
+  } catch (error) {
+    await saveProfile().catch(() => undefined)
+    throw error
+  }
+  await saveProfile()
 
   return {
     profile: input.profile,

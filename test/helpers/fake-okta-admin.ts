@@ -34,11 +34,14 @@ export class FakeOktaAdmin implements OktaAdmin {
   origins: TrustedOrigin[] = []
   secrets = new Map<string, string>()
   private seq = 0
-  private failures = new Map<string, { after: boolean }>()
+  private failures = new Map<string, { after: boolean; status: number | undefined }>()
 
-  /** Makes the next call of `method` fail with a transient error; with `after`, the work is done first. */
-  failOnce(method: string, after = false): void {
-    this.failures.set(method, { after })
+  /**
+   * Makes the next call of `method` fail: by default transiently (a dropped connection; with `after`, the work is
+   * done first), or with an Okta HTTP `status`.
+   */
+  failOnce(method: string, after = false, status?: number): void {
+    this.failures.set(method, { after, status })
   }
 
   get writes(): string[] {
@@ -57,7 +60,9 @@ export class FakeOktaAdmin implements OktaAdmin {
       if (failure.after) {
         work()
       }
-      throw new ManagementApiError(`could not ${method}: connection dropped`, { url: this.orgUrl })
+      throw failure.status === undefined
+        ? new ManagementApiError(`could not ${method}: connection dropped`, { url: this.orgUrl })
+        : new ManagementApiError(`could not ${method}: HTTP ${failure.status}`, { status: failure.status, url: this.orgUrl })
     }
     return work()
   }

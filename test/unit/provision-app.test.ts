@@ -177,4 +177,15 @@ describe('provisionApp', () => {
     expect(admin.scopes.get('default')?.map((x) => x.name)).toContain('api:access')
     expect(admin.apps.map((a) => a.label)).toEqual(['svc b'])
   })
+
+  it('a run that fails half-way still records what it created, so delete-app can remove it', async () => {
+    const { admin, profiles, deps } = setup()
+    admin.failOnce('createPolicy', false, 400)
+    await expect(provisionApp(input(webTarget), deps)).rejects.toThrow('HTTP 400')
+    const profile = await profiles.get('p1')
+    expect(profile?.appId).toBe(admin.apps[0]?.id)
+    expect(profile?.managed?.map((m) => m.type)).toEqual(['app'])
+    await deleteApp({ profile: 'p1', dryRun: false }, deps)
+    expect(admin.apps).toEqual([])
+  })
 })
