@@ -154,6 +154,15 @@ describe('okta create-app against the sandbox', () => {
     expect(claims.find((c) => c.name === 'groups')).toMatchObject({ valueType: 'GROUPS', claimType: 'IDENTITY' })
   })
 
+  it('prints the client secret only with --show-secret', async () => {
+    const result = await runMain(['okta', 'create-app', '--target', 'web', '--base-url', 'https://shown.example.com', '--show-secret'], { env: env() })
+    expect(result.code).toBe(0)
+    const apps = await api<Json[]>(`/api/v1/apps?q=${encodeURIComponent('web (shown.example.com)')}`)
+    const secrets = await api<Json[]>(`/api/v1/apps/${apps[0]?.id}/credentials/secrets`)
+    expect(result.stdout).toContain(`client secret: ${secrets[0]?.client_secret}`)
+    expect(result.stderr).not.toContain(secrets[0]?.client_secret)
+  })
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const mark = sandbox.requestLog.length
     const plan = await createApp(['--target', 'spa', '--base-url', 'https://dry.example.com', '--dry-run', '--assign-group', 'Everyone'])
