@@ -311,7 +311,7 @@ export function validateApp(body: unknown, existing?: AppRecord): ValidatedApp {
     status: existing ? existing.app.status : 'ACTIVE',
     created: existing ? existing.app.created : t,
     lastUpdated: t,
-    accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null, ...pick(asObject(body.accessibility), ['selfService', 'errorRedirectUrl', 'loginRedirectUrl']) },
+    accessibility: { selfService: false, ...pick(asObject(body.accessibility), ['selfService', 'errorRedirectUrl', 'loginRedirectUrl']) },
     visibility: {
       autoLaunch: false,
       autoSubmitToolbar: false,
@@ -333,10 +333,10 @@ export function validateApp(body: unknown, existing?: AppRecord): ValidatedApp {
     },
     settings: {
       app: {},
-      notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
+      notifications: { vpn: { network: { connection: 'DISABLED' } } },
       manualProvisioning: false,
       implicitAssignment: typeof settings.implicitAssignment === 'boolean' ? settings.implicitAssignment : false,
-      notes: { admin: typeof notes.admin === 'string' ? notes.admin : null, enduser: typeof notes.enduser === 'string' ? notes.enduser : null },
+      notes: pick(notes, ['admin', 'enduser']),
       oauthClient,
     },
   }
@@ -434,7 +434,6 @@ function renderAppUser(org: Org, app: AppRecord, userId: string, scope: 'USER' |
   const login = String(asObject(user?.user.profile).login ?? '')
   return {
     id: userId,
-    externalId: null,
     created,
     lastUpdated,
     scope,
