@@ -108,6 +108,19 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
 
   // Independent reads first, concurrently: the app by label, and the authorization server.
   const serverName = label
+  // When the server id is known up front, its scopes, claims and policies are read in the same round trip as the
+  // app lookup (they do not depend on the app), so a no-change re-run costs two rounds, not three.
+  const readServerLists = (sid: string) =>
+    Promise.all([
+      requestedCustomScopes.length ? admin.listScopes(sid) : Promise.resolve([]),
+      input.groupsClaim ? admin.listClaims(sid) : Promise.resolve([]),
+      admin.listPolicies(sid),
+    ])
+  const requestedCustomScopes = desiredScopes(scopes, undefined)
+  const knownServerId = selection.kind === 'default' ? 'default' : selection.kind === 'existing' ? selection.id : undefined
+  const serverLists = knownServerId ? readServerLists(knownServerId) : undefined
+  // Consumed later; a failure before then must not surface as an unhandled rejection.
+  serverLists?.catch(() => undefined)
   const [apps, server] = await Promise.all([
     admin.findAppsByLabel(label),
     selection.kind === 'org'
@@ -284,11 +297,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
       const policySpec = desiredPolicy(label, cid)
       const ruleSpec = desiredRule(spec.grantTypes, scopes)
       const [haveScopes, haveClaims, havePolicies] = sid
-        ? await Promise.all([
-            wantScopes.length ? admin.listScopes(sid) : Promise.resolve([]),
-            input.groupsClaim ? admin.listClaims(sid) : Promise.resolve([]),
-            admin.listPolicies(sid),
-          ])
+        ? await (sid === knownServerId && serverLists ? serverLists : readServerLists(sid))
         : [[], [], []]
       // Scopes and the claim are independent: create them concurrently.
       const independent: Array<Promise<void>> = []
