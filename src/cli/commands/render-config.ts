@@ -3,7 +3,7 @@ import { ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
-import { requireRenderableTarget, targetNames } from '../../targets/index.js'
+import { requireRenderableTarget, targetNames, targets } from '../../targets/index.js'
 import { isRenderable, type OktaAppRequirements, type RenderFormat, type SecretSource } from '../../targets/types.js'
 import {
   checkRenderOptions,
@@ -68,6 +68,18 @@ function printRequirements(out: Output, target: string, okta: OktaAppRequirement
   }
 }
 
+/** A prompt validator: the URL check's message, or true. */
+function validUrl(flag: string): (value: string) => string | true {
+  return (value) => {
+    try {
+      checkHttpUrl(flag, value)
+      return true
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+  }
+}
+
 async function resolveProfile(c: ActionContext): Promise<Profile | undefined> {
   const profile = await c.deps.profiles.get(c.globals.profile)
   if (!profile && c.profileExplicit) {
@@ -93,7 +105,14 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     throw new UsageError('--stdout prints the files themselves and cannot be combined with --json')
   }
   const profile = await resolveProfile(c)
-  const targetName = options.target ?? profile?.target
+  const prompt = c.interactive ? deps.prompt : undefined
+  let targetName = options.target ?? profile?.target
+  if (targetName === undefined && prompt) {
+    targetName = await prompt.select(
+      'Which application?',
+      targets.filter(isRenderable).map((t) => ({ value: t.name, name: t.title, description: t.summary })),
+    )
+  }
   if (targetName === undefined) {
     throw new UsageError('missing the target: pass --target', {
       hint: `one of: ${targetNames(isRenderable)}`,
@@ -103,17 +122,21 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   const secretRef = options.secretRef === 'env'
   checkRenderOptions(target, options.format, secretRef)
 
-  const issuerText = options.issuer ?? profile?.issuer
+  const issuerText =
+    options.issuer ?? profile?.issuer ?? (await prompt?.input('Issuer (e.g. https://example.okta.com/oauth2/default):', { validate: validUrl('--issuer') }))
   if (issuerText === undefined) {
     throw missing('issuer', '--issuer URL', 'issuer', profile)
   }
   const issuer = checkIssuer(options.issuer ? '--issuer' : `the issuer of profile "${profile?.name}"`, issuerText)
-  const baseText = options.baseUrl ?? profile?.baseUrl
+  const baseText =
+    options.baseUrl ??
+    profile?.baseUrl ??
+    (await prompt?.input(`${target.title} URL${target.name === 'pomerium' ? ' (the authenticate service)' : ''}:`, { validate: validUrl('--base-url') }))
   if (baseText === undefined) {
     throw missing('base URL', '--base-url URL', 'baseUrl', profile)
   }
   const baseUrl = checkHttpUrl(options.baseUrl ? '--base-url' : `the base URL of profile "${profile?.name}"`, baseText)
-  const clientId = options.clientId ?? profile?.clientId
+  const clientId = options.clientId ?? profile?.clientId ?? (await prompt?.input('Client id of the Okta app integration:'))
   if (clientId === undefined || clientId === '') {
     throw missing('client id', '--client-id ID', 'clientId', profile)
   }
@@ -127,6 +150,9 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     if (value === undefined && profile && profile.clientId === clientId) {
       const store = await deps.secretStore({ kind: globals.secretStore })
       value = await store.get(secretKeys.clientSecret(profile.name))
+    }
+    if (value === undefined && prompt) {
+      value = (await prompt.password('Client secret (not echoed):')).trim() || undefined
     }
     if (value === undefined) {
       throw new UsageError('missing the client secret', {
