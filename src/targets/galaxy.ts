@@ -31,6 +31,11 @@ export const galaxy: RenderableTarget = {
       ],
     }
   },
+  issuerWarning(kind) {
+    return kind === 'custom'
+      ? 'Galaxy works reliably with the org authorization server (--issuer https://{org}); with a custom one, social-core releases that do not discover it fail with an issuer mismatch'
+      : undefined
+  },
   nextSteps() {
     return [
       'copy the files into Galaxy\'s config directory (or point oidc_config_file/oidc_backends_config_file at them)',

@@ -31,6 +31,11 @@ export const openmetadata: RenderableTarget = {
       ],
     }
   },
+  issuerWarning(kind) {
+    return kind === 'org'
+      ? 'OpenMetadata expects a custom authorization server (e.g. https://{org}/oauth2/default): its security settings check that publicKeyUrls hold {issuer}/v1/keys, which the org server does not serve'
+      : undefined
+  },
   nextSteps(format) {
     return format === 'env'
       ? ['start OpenMetadata with these variables: docker compose --env-file openmetadata.env up -d']

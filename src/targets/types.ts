@@ -112,6 +112,8 @@ export interface RenderableTarget extends TargetModule {
   formats: RenderFormat[]
   /** Why `--secret-ref env` is not supported, or undefined when it is. */
   secretRefUnsupported?: string | undefined
+  /** A warning when the issuer's kind (org or custom authorization server) is a known trap for this target. */
+  issuerWarning?(kind: 'org' | 'custom'): string | undefined
   /** Lines for the "next steps" on stderr after rendering. */
   nextSteps(format: RenderFormat): string[]
   /** Loads the renderer lazily (it pulls in yaml / xmldom, which --help and `targets` must not load). */

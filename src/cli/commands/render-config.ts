@@ -164,7 +164,8 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     out.registerSecret(value)
     clientSecret = { kind: 'literal', value }
   }
-  for (const warning of [...issuer.warnings, ...baseUrl.warnings]) {
+  const issuerWarning = target.issuerWarning?.(issuer.kind)
+  for (const warning of [...issuer.warnings, ...baseUrl.warnings, ...(issuerWarning ? [issuerWarning] : [])]) {
     out.warn(warning)
   }
 
@@ -180,6 +181,11 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     }
   }
   await report(result, mode, issuer.kind, c)
+  if (mode === 'write' && !globals.json) {
+    for (const step of target.nextSteps(options.format)) {
+      out.hint(step)
+    }
+  }
 }
 
 async function report(result: RenderConfigResult, mode: RenderMode, issuerKind: string, c: ActionContext): Promise<void> {
