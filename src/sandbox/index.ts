@@ -289,7 +289,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const raw = await readBody(req, 64 * 1024)
         form = new URLSearchParams(raw.toString('utf8'))
       }
-      await oidc.interaction(decodeURIComponent(signin[1] ?? ''), req, res, form)
+      await oidc.interaction(signin[1] ?? '', req, res, form)
       return
     }
     if (path === '/.well-known/openid-configuration' || path === '/.well-known/oauth-authorization-server') {
@@ -302,7 +302,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const custom = /^\/oauth2\/([^/]+)(\/.*)?$/.exec(path)
     if (custom) {
-      const key = decodeURIComponent(custom[1] ?? '')
+      let key = custom[1] ?? ''
+      try {
+        key = decodeURIComponent(key)
+      } catch {
+        // keep it as sent; it will not name a server
+      }
       let inner = custom[2] ?? '/'
       if (inner === '/.well-known/oauth-authorization-server') {
         inner = '/.well-known/openid-configuration'

@@ -225,7 +225,7 @@ export class RateLimiter {
     return {
       'X-Rate-Limit-Limit': String(limit.limit),
       'X-Rate-Limit-Remaining': '0',
-      'X-Rate-Limit-Reset': String(Math.ceil(nowMs / 1000) + 1),
+      'X-Rate-Limit-Reset': String(Math.ceil(nowMs / 1000)),
     }
   }
 }

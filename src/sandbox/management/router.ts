@@ -60,7 +60,12 @@ export class Router {
       }
       const params: Record<string, string> = {}
       route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1] ?? '')
+        const value = m[i + 1] ?? ''
+        try {
+          params[name] = decodeURIComponent(value)
+        } catch {
+          params[name] = value
+        }
       })
       return { kind: 'found', handler: route.handler, params }
     }
