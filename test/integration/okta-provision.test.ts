@@ -287,6 +287,23 @@ describe('the built CLI (npm test builds dist/ first)', () => {
   })
 })
 
+describe('startup cost', () => {
+  it('okta --help and okta create-app --help do not load the Okta SDK; create-app does', async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs')
+    const trace = path.join(tempDir(), 'imports.txt')
+    writeFileSync(trace, '')
+    const hook = path.join(process.cwd(), 'test', 'helpers', 'trace-imports.mjs')
+    const traced = { NODE_OPTIONS: `--import=${hook}`, OIDC_SETUP_TRACE_IMPORTS: trace }
+    for (const args of [['okta', '--help'], ['okta', 'create-app', '--help'], ['okta', 'create-app', '--target', 'nope']]) {
+      await runCli(args, { env: traced })
+    }
+    expect(readFileSync(trace, 'utf8')).not.toContain('/node_modules/@okta/okta-sdk-nodejs/')
+    const used = await runCli(['okta', 'create-app', '--target', 'cli', '--dry-run'], { env: { ...env(), ...traced } })
+    expect(used.code).toBe(0)
+    expect(readFileSync(trace, 'utf8')).toContain('/node_modules/@okta/okta-sdk-nodejs/')
+  })
+})
+
 describe('okta configure against the sandbox', () => {
   it('verifies the token, stores it in the secret store and lets create-app run without OKTA_CLIENT_*', async () => {
     const home = tempDir('oidc-setup-home-')
