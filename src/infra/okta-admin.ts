@@ -298,7 +298,7 @@ export function translateError(error: unknown, what: string, method: string, url
     switch (e.errorCode) {
       case 'E0000011':
         return new ManagementApiError(`could not ${what}: Okta rejected the credentials: ${summary}`, details, {
-          hint: 'the API token is invalid, expired or revoked: run `oidc-setup okta configure` with a new one',
+          hint: 'the API token (or service app key) is invalid, expired or revoked: run `oidc-setup okta configure` with a new one',
           cause: error,
         })
       case 'E0000006':
