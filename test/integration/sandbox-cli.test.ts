@@ -1,0 +1,123 @@
+// `oidc-setup sandbox start` as users run it: the built CLI in a child process.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js'
+
+interface Started {
+  child: ChildProcessWithoutNullStreams
+  stdout: () => string
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+function start(args: string[]): Started {
+  const child = spawn(process.execPath, [BIN, 'sandbox', 'start', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', OIDC_SETUP_CONFIG_DIR: tempDir('oidc-setup-home-') },
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
+  return { child, stdout: () => stdout, stderr: () => stderr, exited }
+}
+
+async function until(check: () => boolean, what: () => string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting: ${what()}`)
+    }
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+const built = existsSync(path.join(ROOT, 'dist', 'cli.js'))
+
+describe('oidc-setup sandbox start', () => {
+  it.skipIf(!built)('prints one JSON document, serves the org, and exits 0 on SIGTERM', async () => {
+    const run = start(['--json'])
+    try {
+      await until(() => run.stderr().includes('press Ctrl-C'), run.stderr)
+      const doc = JSON.parse(run.stdout()) as { orgUrl: string; apiToken: string; user: { login: string; password: string } }
+      expect(doc.orgUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      expect(doc.user.login).toBe('demo@example.com')
+      expect(doc.user.password.length).toBeGreaterThanOrEqual(8)
+      const res = await fetch(`${doc.orgUrl}/api/v1/apps`, { headers: { Authorization: `SSWS ${doc.apiToken}` } })
+      expect(res.status).toBe(200)
+      const discovery = (await (await fetch(`${doc.orgUrl}/oauth2/default/.well-known/openid-configuration`)).json()) as { issuer: string }
+      expect(discovery.issuer).toBe(`${doc.orgUrl}/oauth2/default`)
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+      expect(run.stderr()).not.toMatch(/oidc-provider (WARNING|NOTICE)/)
+      expect(run.stdout().trim().split('\n').join('')).toBe(JSON.stringify(doc, null, 2).split('\n').join(''))
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
+  it.skipIf(!built)('prints the org for people, keeps --state across restarts, exits 0 on SIGINT', async () => {
+    const state = path.join(tempDir('oidc-setup-sandbox-'), 'org.json')
+    const first = start(['--state', state, '--port', '0'])
+    let orgUrl = ''
+    let token = ''
+    try {
+      await until(() => first.stderr().includes('press Ctrl-C'), first.stderr)
+      orgUrl = /orgUrl\s+(\S+)/.exec(first.stdout())?.[1] ?? ''
+      token = /apiToken\s+(\S+)/.exec(first.stdout())?.[1] ?? ''
+      expect(first.stdout()).toMatch(/login\s+demo@example\.com/)
+      expect(first.stdout()).toMatch(/password\s+\S+/)
+      const created = await fetch(`${orgUrl}/api/v1/groups`, {
+        method: 'POST',
+        headers: { Authorization: `SSWS ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ profile: { name: 'kept-group' } }),
+      })
+      expect(created.status).toBe(200)
+      first.child.kill('SIGINT')
+      expect(await first.exited).toBe(0)
+    } finally {
+      first.child.kill('SIGKILL')
+    }
+    expect(JSON.parse(readFileSync(state, 'utf8')).groups).toHaveLength(2)
+    const second = start(['--state', state, '--json'])
+    try {
+      await until(() => second.stderr().includes('press Ctrl-C'), second.stderr)
+      const doc = JSON.parse(second.stdout()) as { orgUrl: string; apiToken: string }
+      expect(doc.apiToken).toBe(token)
+      const groups = (await (await fetch(`${doc.orgUrl}/api/v1/groups?q=kept`, { headers: { Authorization: `SSWS ${doc.apiToken}` } })).json()) as unknown[]
+      expect(groups).toHaveLength(1)
+      second.child.kill('SIGTERM')
+      expect(await second.exited).toBe(0)
+    } finally {
+      second.child.kill('SIGKILL')
+    }
+  })
+
+  it.skipIf(!built)('refuses bad flags with exit 2 and a hint', async () => {
+    const port = await runCli(['sandbox', 'start', '--port', 'abc'])
+    expect(port.code).toBe(2)
+    expect(port.stderr).toMatch(/error: --port must be a number/)
+    expect(port.stderr).toMatch(/hint: /)
+    const user = await runCli(['sandbox', 'start', '--auto-login', 'nobody@example.com'])
+    expect(user.code).toBe(2)
+    expect(user.stderr).toMatch(/no sandbox user "nobody@example.com"/)
+    const help = await runCli(['sandbox', 'start', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toMatch(/Examples:/)
+  })
+
+  it.skipIf(!built)('loads oidc-provider only in the sandbox chunk, never from the CLI entry', () => {
+    const entry = readFileSync(path.join(ROOT, 'dist', 'cli.js'), 'utf8')
+    expect(/from\s*["']oidc-provider["']/.test(entry)).toBe(false)
+    const chunks = readdirSync(path.join(ROOT, 'dist', 'chunks')).filter((f) => f.endsWith('.js'))
+    const withProvider = chunks.filter((f) => /["']oidc-provider["']/.test(readFileSync(path.join(ROOT, 'dist', 'chunks', f), 'utf8')))
+    expect(withProvider.length).toBeGreaterThanOrEqual(1)
+    for (const f of withProvider) {
+      // Only a dynamic import() may name the chunk; a static `from "./chunks/…"` would load it on every command.
+      expect(new RegExp(`from\\s*["']\\./chunks/${f.replace('.', '\\.')}`).test(entry), f).toBe(false)
+    }
+  })
+})
