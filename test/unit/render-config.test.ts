@@ -46,9 +46,11 @@ const variants = [
   { target: 'kestra', variant: 'native', issuer: ORG, baseUrl: 'https://kestra.example.com' },
   { target: 'kestra', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://kestra.example.com', ref: true },
   { target: 'kestra', variant: 'env', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const },
+  { target: 'kestra', variant: 'env-secret-ref', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const, ref: true },
   { target: 'openmetadata', variant: 'native', issuer: CUSTOM, baseUrl: 'https://om.example.com' },
   { target: 'openmetadata', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', ref: true },
   { target: 'openmetadata', variant: 'env', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const },
+  { target: 'openmetadata', variant: 'env-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, ref: true },
 ]
 
 describe('render-config golden files (one per template × variant)', () => {
