@@ -40,7 +40,7 @@ export interface Profile {
 
 /** One Okta object oidc-setup created (for `okta delete-app`). */
 export interface ManagedResource {
-  type: 'app' | 'authorization-server' | 'scope' | 'claim' | 'policy' | 'rule' | 'trusted-origin'
+  type: 'app' | 'authorization-server' | 'scope' | 'claim' | 'policy' | 'rule' | 'trusted-origin' | 'test-user'
   id: string
   name: string
   /** The authorization server a scope, claim, policy or rule belongs to. */
@@ -60,4 +60,5 @@ export const secretKeys = {
   apiToken: (profile: string) => `profile:${profile}:okta-api-token`,
   privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
   tokenSet: (profile: string) => `profile:${profile}:token-set`,
+  testUserPassword: (profile: string) => `profile:${profile}:test-user-password`,
 } as const

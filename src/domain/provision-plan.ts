@@ -52,6 +52,7 @@ export type ChangeType =
   | 'group-assignment'
   | 'user-assignment'
   | 'trusted-origin'
+  | 'test-user'
 
 /** What a run did (or, with --dry-run, would do) to one object. */
 export interface Change {

@@ -73,6 +73,10 @@ export interface DirectoryAdmin {
   /** Groups whose name equals `name` exactly; "Everyone" finds the built-in group. */
   findGroupsByName(name: string): Promise<Group[]>
   findUser(login: string): Promise<User | undefined>
+  /** Creates an active user with a password (a test user). */
+  createUser(spec: { login: string; firstName: string; lastName: string; password: string }): Promise<User>
+  /** Deactivates then deletes a user; a missing user is not an error. */
+  deleteUser(userId: string): Promise<void>
   findTrustedOrigins(origin: string): Promise<TrustedOrigin[]>
   createTrustedOrigin(spec: TrustedOriginSpec): Promise<TrustedOrigin>
   updateTrustedOrigin(origin: TrustedOrigin, spec: TrustedOriginSpec): Promise<TrustedOrigin>
@@ -674,6 +678,26 @@ class SdkOktaAdmin implements OktaAdmin {
     }
     const profile = (json.profile ?? {}) as Json
     return { id: str(json.id), login: str(profile.login), status: str(json.status) }
+  }
+
+  async createUser(spec: { login: string; firstName: string; lastName: string; password: string }): Promise<User> {
+    const json = await this.send(`create user "${spec.login}"`, 'POST', '/api/v1/users?activate=true', {
+      profile: { login: spec.login, email: spec.login, firstName: spec.firstName, lastName: spec.lastName },
+      credentials: { password: { value: spec.password } },
+    })
+    return { id: str(json.id), login: str(obj(json.profile).login), status: str(json.status) }
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    try {
+      await this.send(`deactivate user ${userId}`, 'POST', `/api/v1/users/${enc(userId)}/lifecycle/deactivate`)
+    } catch (error) {
+      if (error instanceof ManagementApiError && error.details.status === 404) {
+        return
+      }
+      throw error
+    }
+    await this.remove(`delete user ${userId}`, `/api/v1/users/${enc(userId)}`)
   }
 
   async findTrustedOrigins(origin: string): Promise<TrustedOrigin[]> {

@@ -29,7 +29,7 @@ export interface DeleteAppDeps {
 }
 
 /** Dependents before what they depend on: the policy (and its rules) before the server, the app last but one. */
-const ORDER: Array<ManagedResource['type']> = ['rule', 'policy', 'claim', 'scope', 'trusted-origin', 'app', 'authorization-server']
+const ORDER: Array<ManagedResource['type']> = ['rule', 'policy', 'claim', 'scope', 'trusted-origin', 'app', 'test-user', 'authorization-server']
 
 /**
  * Deactivates and deletes exactly the Okta objects `okta create-app` created for a profile — those recorded in
@@ -148,6 +148,12 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
         }
         break
       }
+      case 'test-user': {
+        if (!input.dryRun) {
+          await admin.deleteUser(r.id)
+        }
+        break
+      }
       case 'rule':
         // Rules go with their policy.
         continue
@@ -157,6 +163,9 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
   if (!input.dryRun) {
     const store = await deps.secretStore()
     await store.delete(secretKeys.clientSecret(input.profile))
+    if (sorted.some((r) => r.type === 'test-user')) {
+      await store.delete(secretKeys.testUserPassword(input.profile))
+    }
     // Keep how the Management API is reached; forget the app.
     await deps.profiles.put({ name: input.profile, orgUrl: profile.orgUrl, management: profile.management })
   }

@@ -37,6 +37,8 @@ export interface ProvisionAppInput {
   assignUsers: string[]
   redirectUris: string[]
   logoutUris: string[]
+  /** --test-user: a user to create (when missing) with this password and assign to the app. */
+  testUser?: { login: string; password: string } | undefined
   dryRun: boolean
 }
 
@@ -55,6 +57,8 @@ export interface ProvisionAppResult {
   secretStored: boolean
   /** Returned only so --show-secret can print it; never logged. */
   clientSecret?: string | undefined
+  /** The password of a test user created by this run (also in the secret store); only for --show-secret. */
+  testUserPassword?: string | undefined
   dryRun: boolean
 }
 
@@ -153,6 +157,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
   let clientSecret: string | undefined
   let secretStored = false
   let clientId: string | undefined
+  let testUserPassword: string | undefined
   // The profile, so render-config and login need no retyping; also written when a run fails half-way, so
   // delete-app knows what was already created.
   const saveProfile = async (): Promise<void> => {
@@ -434,9 +439,29 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     }
 
     async function assignUsers(): Promise<void> {
+      const logins = [...new Set([...input.assignUsers, ...(input.testUser ? [input.testUser.login] : [])])]
       await Promise.all(
-        input.assignUsers.map(async (login) => {
-          const user = await admin.findUser(login)
+        logins.map(async (login) => {
+          let user = await admin.findUser(login)
+          if (!user && input.testUser?.login === login) {
+            const testUser = input.testUser
+            if (input.dryRun) {
+              record({ type: 'test-user', name: login, action: 'create' })
+              record({ type: 'user-assignment', name: login, action: 'create' })
+              return
+            }
+            // The password is stored before the user exists, so an interrupted run never strands an unknown password.
+            const passwordStore = store ?? (await deps.secretStore())
+            await passwordStore.set(secretKeys.testUserPassword(input.profile), testUser.password)
+            user = await createOnce(
+              () => admin.findUser(login),
+              () => admin.createUser({ login, firstName: 'Test', lastName: 'User', password: testUser.password }),
+            )
+            testUserPassword = testUser.password
+            record({ type: 'test-user', name: login, action: 'create', id: user.id }, { type: 'test-user', id: user.id, name: login })
+          } else if (user && input.testUser?.login === login) {
+            record({ type: 'test-user', name: login, action: 'unchanged', id: user.id })
+          }
           if (!user) {
             throw new ManagementApiError(`could not find user "${login}"`, { status: 404 }, { hint: 'pass the user\'s Okta login, e.g. an email address' })
           }
@@ -507,6 +532,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     confidential,
     secretStored,
     clientSecret,
+    testUserPassword,
     dryRun: input.dryRun,
   }
 }

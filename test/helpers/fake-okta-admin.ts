@@ -230,6 +230,18 @@ export class FakeOktaAdmin implements OktaAdmin {
   findUser(login: string) {
     return this.run('findUser', () => this.users.find((u) => u.login === login))
   }
+  createUser(spec: Parameters<OktaAdmin['createUser']>[0]) {
+    return this.run('createUser', () => {
+      const user: User = { id: this.id('00u'), login: spec.login, status: 'ACTIVE' }
+      this.users.push(user)
+      return user
+    })
+  }
+  deleteUser(userId: string) {
+    return this.run('deleteUser', () => {
+      this.users = this.users.filter((u) => u.id !== userId)
+    })
+  }
   findTrustedOrigins(origin: string) {
     return this.run('findTrustedOrigins', () => this.origins.filter((o) => o.origin === origin))
   }

@@ -163,6 +163,27 @@ describe('okta create-app against the sandbox', () => {
     expect(result.stderr).not.toContain(secrets[0]?.client_secret)
   })
 
+  it('--test-user creates, assigns and (with delete-app) removes a user; its password stays in the secret store', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const args = ['--target', 'native', '--base-url', 'https://testuser.example.com', '--profile', 'tu', '--test-user', 'test.user@example.com']
+    const created = await createApp(args, home)
+    expect(created.stderr).not.toMatch(/^error/m)
+    expect(created.code).toBe(0)
+    const user = await api<Json>(`/api/v1/users/${encodeURIComponent('test.user@example.com')}`)
+    expect(user.status).toBe('ACTIVE')
+    expect((await api<Json>(`/api/v1/apps/${created.json?.appId}/users/${user.id}`)).id).toBe(user.id)
+    const secrets = JSON.parse((await import('node:fs')).readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>
+    expect(secrets['profile:tu:test-user-password']).toMatch(/.{20,}/)
+    expect(created.stdout + created.stderr).not.toContain(secrets['profile:tu:test-user-password'])
+    const mark = sandbox.requestLog.length
+    expect((await createApp(args, home)).code).toBe(0)
+    expect(count(mark).writes).toBe(0)
+    const del = await runMain(['okta', 'delete-app', '--profile', 'tu'], { env: env(), configHome: home })
+    expect(del.code).toBe(0)
+    const gone = await fetch(`${sandbox.orgUrl}/api/v1/users/${user.id}`, { headers: { Authorization: `SSWS ${sandbox.apiToken}` } })
+    expect(gone.status).toBe(404)
+  })
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const mark = sandbox.requestLog.length
     const plan = await createApp(['--target', 'spa', '--base-url', 'https://dry.example.com', '--dry-run', '--assign-group', 'Everyone'])

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { UsageError } from '../../domain/errors.js'
 import { parseAuthServerSelection, type AuthServerSelection } from '../../domain/provision-plan.js'
 import { checkHttpUrl } from '../../domain/urls.js'
@@ -22,6 +23,7 @@ interface CreateAppOptions {
   dryRun?: boolean
   render?: string
   showSecret?: boolean
+  testUser?: string
 }
 
 /** `oidc-setup okta create-app`: everything a target needs in Okta, idempotently. */
@@ -41,7 +43,8 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
     .option('--logout-uri <uri>', 'sign-out redirect URI instead of the target\'s (repeatable)', collect)
     .option('--dry-run', 'print the plan (create / update / unchanged per object) and write nothing')
     .option('--render <dir>', 'then render the target\'s config files into this directory')
-    .option('--show-secret', 'print the client secret (otherwise it only goes to the secret store)')
+    .option('--test-user <login>', 'create this user (random password, kept in the secret store) and assign it to the app')
+    .option('--show-secret', 'print the client secret (and a new test user\'s password); otherwise they only go to the secret store')
     .action(async (options: CreateAppOptions, command) => {
       const c = ctx.context(command)
       const { deps, out, globals } = c
@@ -77,6 +80,16 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.warn('--show-secret with --json puts the client secret into the JSON document')
       }
 
+      if (options.testUser !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.testUser)) {
+        throw new UsageError(`--test-user must be an email-style login, not "${options.testUser}"`, {
+          hint: 'Okta logins look like email addresses, e.g. --test-user test.user@example.com',
+        })
+      }
+      // Okta's default password policy wants upper and lower case, a digit and a symbol.
+      const testUser = options.testUser
+        ? { login: options.testUser, password: `${randomBytes(18).toString('base64url')}aA1!` }
+        : undefined
+
       const admin = await connectOkta(c)
       const dryRun = Boolean(options.dryRun)
       const result = await provisionApp(
@@ -92,6 +105,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
           assignUsers: options.assignUser ?? [],
           redirectUris: options.redirectUri ?? [],
           logoutUris: options.logoutUri ?? [],
+          testUser,
           dryRun,
         },
         {
@@ -109,6 +123,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         },
       )
       out.registerSecret(result.clientSecret)
+      out.registerSecret(testUser?.password)
       for (const w of result.warnings) {
         out.warn(w)
       }
@@ -119,6 +134,9 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.info(writes ? `done: ${writes} change(s) written to ${admin.orgUrl}` : `everything was already up to date in ${admin.orgUrl}`)
         if (result.confidential) {
           out.info(result.secretStored ? 'client secret is in the secret store (never printed; --show-secret prints it)' : 'client secret was not stored')
+        }
+        if (result.testUserPassword) {
+          out.info(`test user ${options.testUser}: password in the secret store (--show-secret prints it)`)
         }
         out.info(`profile "${result.profile}" saved`)
         out.info('next steps:')
@@ -144,11 +162,15 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
           dryRun,
           changes: result.changes.map((ch) => ({ type: ch.type, name: ch.name, action: ch.action, id: ch.id ?? null, ...(ch.fields ? { fields: ch.fields } : {}) })),
           ...(options.showSecret && result.clientSecret ? { clientSecret: result.clientSecret } : {}),
+          ...(options.showSecret && result.testUserPassword ? { testUserPassword: result.testUserPassword } : {}),
         })
       } else {
         out.result(`profile: ${result.profile}`)
         out.result(`client id: ${result.clientId ?? '(not created yet)'}`)
         out.result(`issuer: ${result.issuer ?? '(not created yet)'}`)
+        if (options.showSecret && result.testUserPassword) {
+          out.data(`test user password: ${result.testUserPassword}`)
+        }
         if (options.showSecret && result.clientSecret) {
           out.data(`client secret: ${result.clientSecret}`)
         } else if (options.showSecret) {
@@ -159,6 +181,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
   withExamples(cmd, [
     'oidc-setup okta create-app --target galaxy --base-url https://galaxy.example.org --assign-group Everyone',
     'oidc-setup okta create-app --target cli --profile cli            # the app `oidc-setup login` uses',
+    'oidc-setup okta create-app --target web --base-url http://localhost:3000 --test-user test.user@example.com',
     'oidc-setup okta create-app --target spa --base-url http://localhost:5173 --dry-run',
     'oidc-setup okta create-app --target kestra --base-url https://kestra.example.com --auth-server new --groups-claim --render ./kestra',
     'oidc-setup okta create-app --target service --name billing-worker --json',
