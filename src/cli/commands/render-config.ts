@@ -121,6 +121,8 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   const target = requireRenderableTarget(targetName, options.target ? '--target' : `profile "${profile?.name}"`)
   const secretRef = options.secretRef === 'env'
   checkRenderOptions(target, options.format, secretRef)
+  // Start loading the renderer (yaml, xmldom) while the profile, secret store and files are read.
+  target.loadRenderer().catch(() => undefined)
 
   const issuerText =
     options.issuer ?? profile?.issuer ?? (await prompt?.input('Issuer (e.g. https://example.okta.com/oauth2/default):', { validate: validUrl('--issuer') }))
