@@ -518,6 +518,11 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     await saveProfile().catch(() => undefined)
     throw error
   }
+  if (app && previous?.appId && previous.appId !== app.id && !input.dryRun) {
+    warnings.push(
+      `profile "${input.profile}" pointed at app ${previous.appLabel ?? previous.appId}; it now points at "${label}" (delete-app removes both, as both were made for it)`,
+    )
+  }
   await saveProfile()
 
   return {
