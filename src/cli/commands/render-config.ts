@@ -145,6 +145,9 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
 
   let clientSecret: SecretSource
   if (secretRef) {
+    if (options.clientSecretEnv !== undefined || options.clientSecretFile !== undefined) {
+      out.warn('--secret-ref env renders a reference, so the client secret given on the command line is not used')
+    }
     clientSecret = { kind: 'env' }
   } else {
     let value = await readSecretInput({ envName: options.clientSecretEnv, file: options.clientSecretFile }, deps)
