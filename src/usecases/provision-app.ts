@@ -200,8 +200,8 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
       if (app.status !== 'ACTIVE') {
         fields.push('status')
       }
-      if (isManaged(app.notes)) {
-        // Found after an interrupted run: it carries our marker, so it is ours to delete.
+      if (isManaged(app.notes) && profileOfNote(app.notes) === input.profile) {
+        // Found after an interrupted run: it carries our marker for this profile, so it is ours to delete.
         adopt({ type: 'app', id: app.id, name: label })
       }
       if (fields.length && !input.dryRun) {
@@ -230,7 +230,8 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
       if (clientSecret) {
         await store.set(key, clientSecret)
         secretStored = true
-      } else if ((await store.get(key)) === undefined) {
+      } else if (previous?.clientId !== app.clientId || (await store.get(key)) === undefined) {
+        // Missing, or stored for another app this profile pointed at before: recover the current one.
         const secrets = await admin.listClientSecrets(app.id)
         const active = secrets.filter((s) => s.status === 'ACTIVE' && s.value).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
         if (active[0]) {
