@@ -158,7 +158,10 @@ export async function renderConfig(input: RenderConfigInput, deps: RenderConfigD
     try {
       text = await deps.fs.readText(file)
     } catch (cause) {
-      throw new ConfigError(`could not read ${path.join(input.outDir, name)}: ${(cause as Error).message}`, { cause })
+      throw new ConfigError(`could not read ${path.join(input.outDir, name)}: ${(cause as Error).message}`, {
+        hint: 'check that --out names a readable directory',
+        cause,
+      })
     }
     if (text !== undefined) {
       previous.set(name, text)
