@@ -19,9 +19,13 @@ function parsePort(value: string): number {
 
 /** `oidc-setup sandbox start`: a local Okta-compatible org on 127.0.0.1 until Ctrl-C. */
 export const registerSandbox: RegisterCommand = (program, ctx) => {
-  const sandbox: Command =
-    program.commands.find((c) => c.name() === 'sandbox') ??
-    program.command('sandbox').description('a local Okta-compatible org (Management API + OpenID Connect) for trying things out and for tests')
+  let sandbox = program.commands.find((c) => c.name() === 'sandbox')
+  if (!sandbox) {
+    sandbox = program
+      .command('sandbox')
+      .description('a local Okta-compatible org (Management API + OpenID Connect) for trying things out and for tests')
+    withExamples(sandbox, ['oidc-setup sandbox start', 'oidc-setup sandbox start --json --port 0'])
+  }
   const start = sandbox
     .command('start')
     .description('start the sandbox on 127.0.0.1 and print its org URL, API token and demo user; runs until Ctrl-C')
