@@ -183,71 +183,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     await deps.profiles.update(input.profile, fields)
   }
   try {
-    // 1. The app.
-    if (!app) {
-      if (input.dryRun) {
-        record({ type: 'app', name: label, action: 'create' })
-      } else {
-        app = await createOnce(
-          async () => (await admin.findAppsByLabel(label))[0],
-          () => admin.createApp(spec),
-        )
-        clientSecret = app.clientSecret
-        record({ type: 'app', name: label, action: 'create', id: app.id }, { type: 'app', id: app.id, name: label })
-      }
-    } else {
-      const fields = changedFields(app, spec, APP_FIELDS)
-      if (app.status !== 'ACTIVE') {
-        fields.push('status')
-      }
-      if (isManaged(app.notes) && profileOfNote(app.notes) === input.profile) {
-        // Found after an interrupted run: it carries our marker for this profile, so it is ours to delete.
-        adopt({ type: 'app', id: app.id, name: label })
-      }
-      if (fields.length && !input.dryRun) {
-        const authChanged = fields.includes('tokenEndpointAuthMethod')
-        if (fields.some((f) => f !== 'status')) {
-          app = await admin.updateApp(app.id, spec)
-        }
-        if (fields.includes('status')) {
-          await admin.activateApp(app.id)
-        }
-        if (authChanged) {
-          clientSecret = app.clientSecret
-        }
-      }
-      const change: Change = { type: 'app', name: label, action: fields.length ? 'update' : 'unchanged', id: app.id }
-      if (fields.length) {
-        change.fields = fields
-      }
-      changes.push(change)
-      deps.onChange?.(change)
-    }
-
-    // 2. The client secret, straight into the secret store.
-    if (confidential && app && store) {
-      const key = secretKeys.clientSecret(input.profile)
-      if (clientSecret) {
-        await store.set(key, clientSecret)
-        secretStored = true
-      } else if (previous?.clientId !== app.clientId || (await store.get(key)) === undefined) {
-        // Missing, or stored for another app this profile pointed at before: recover the current one.
-        const secrets = await admin.listClientSecrets(app.id)
-        const active = secrets.filter((s) => s.status === 'ACTIVE' && s.value).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
-        if (active[0]) {
-          clientSecret = active[0].value
-          await store.set(key, clientSecret)
-          secretStored = true
-        } else {
-          warnings.push('could not recover the client secret (Okta returned no active secret): rotate it in the Admin Console')
-        }
-      } else {
-        secretStored = true
-      }
-    }
-    clientId = app?.clientId
-
-    // 3. The authorization server.
+    // 1. The authorization server first: a missing feature (E0000015) should fail before anything is created.
     if (selection.kind === 'org') {
       authServerId = 'org'
       issuer = admin.orgUrl
@@ -292,6 +228,70 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
         )
       }
     }
+
+    // 2. The app.
+    if (!app) {
+      if (input.dryRun) {
+        record({ type: 'app', name: label, action: 'create' })
+      } else {
+        app = await createOnce(
+          async () => (await admin.findAppsByLabel(label))[0],
+          () => admin.createApp(spec),
+        )
+        clientSecret = app.clientSecret
+        record({ type: 'app', name: label, action: 'create', id: app.id }, { type: 'app', id: app.id, name: label })
+      }
+    } else {
+      const fields = changedFields(app, spec, APP_FIELDS)
+      if (app.status !== 'ACTIVE') {
+        fields.push('status')
+      }
+      if (isManaged(app.notes) && profileOfNote(app.notes) === input.profile) {
+        // Found after an interrupted run: it carries our marker for this profile, so it is ours to delete.
+        adopt({ type: 'app', id: app.id, name: label })
+      }
+      if (fields.length && !input.dryRun) {
+        const authChanged = fields.includes('tokenEndpointAuthMethod')
+        if (fields.some((f) => f !== 'status')) {
+          app = await admin.updateApp(app.id, spec)
+        }
+        if (fields.includes('status')) {
+          await admin.activateApp(app.id)
+        }
+        if (authChanged) {
+          clientSecret = app.clientSecret
+        }
+      }
+      const change: Change = { type: 'app', name: label, action: fields.length ? 'update' : 'unchanged', id: app.id }
+      if (fields.length) {
+        change.fields = fields
+      }
+      changes.push(change)
+      deps.onChange?.(change)
+    }
+
+    // 3. The client secret, straight into the secret store.
+    if (confidential && app && store) {
+      const key = secretKeys.clientSecret(input.profile)
+      if (clientSecret) {
+        await store.set(key, clientSecret)
+        secretStored = true
+      } else if (previous?.clientId !== app.clientId || (await store.get(key)) === undefined) {
+        // Missing, or stored for another app this profile pointed at before: recover the current one.
+        const secrets = await admin.listClientSecrets(app.id)
+        const active = secrets.filter((s) => s.status === 'ACTIVE' && s.value).sort((a, b) => (b.created ?? '').localeCompare(a.created ?? ''))
+        if (active[0]) {
+          clientSecret = active[0].value
+          await store.set(key, clientSecret)
+          secretStored = true
+        } else {
+          warnings.push('could not recover the client secret (Okta returned no active secret): rotate it in the Admin Console')
+        }
+      } else {
+        secretStored = true
+      }
+    }
+    clientId = app?.clientId
 
     // 4. Scopes, groups claim, access policy and rule on a custom server.
     if (selection.kind !== 'org') {
