@@ -15,7 +15,7 @@ import { Router, type ApiResponse } from './management/router.js'
 import { registerServers } from './management/servers.js'
 import { MESSAGES as OKTA_MESSAGES, OidcHost, ORG_SERVER } from './oidc.js'
 import { Org, oauthSettings } from './org.js'
-import { loadState, seedState, StatePersister, type SandboxState } from './store.js'
+import { ensureSigningKey, loadState, seedState, StatePersister, type SandboxState } from './store.js'
 import {
   FaultRegistry,
   RateLimiter,
@@ -230,6 +230,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   async function toProvider(key: string, req: IncomingMessage, res: ServerResponse, mount: string, innerPath: string, search: string): Promise<void> {
+    if (key === ORG_SERVER || org.state.servers.some((s) => s.id === key)) {
+      await ensureSigningKey(state, key)
+    }
     const provider = oidc.provider(key)
     if (!provider) {
       throw notFound(key, 'AuthorizationServer')

@@ -104,11 +104,33 @@ export const DEMO_LOGIN = 'demo@example.com'
 const generateKeyPairAsync = promisify(generateKeyPair)
 
 /** A fresh RS256 signing key as a private JWK with a kid. */
-export async function newSigningKey(): Promise<JsonWebKey & { kid: string }> {
+export async function newSigningKey(kid = secret(24)): Promise<JsonWebKey & { kid: string }> {
   const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 })
-  return { ...privateKey.export({ format: 'jwk' }), kid: secret(24), alg: 'RS256', use: 'sig' } as JsonWebKey & {
+  return { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } as JsonWebKey & {
     kid: string
   }
+}
+
+const pendingKeys = new Map<string, Promise<void>>()
+
+/**
+ * Makes sure a server has its signing key. Keys are generated in the background when a server is created (RSA key
+ * generation takes 50–300 ms, which a Management API create should not pay) and awaited before the server's first
+ * OpenID request; a state file written before a key was ready gets one here.
+ */
+export function ensureSigningKey(state: SandboxState, serverKey: string, kid?: string): Promise<void> {
+  if (state.keys[serverKey]) {
+    return Promise.resolve()
+  }
+  let pending = pendingKeys.get(`${state.cookieKey}:${serverKey}`)
+  if (!pending) {
+    pending = newSigningKey(kid).then((key) => {
+      state.keys[serverKey] ??= key
+    })
+    pendingKeys.set(`${state.cookieKey}:${serverKey}`, pending)
+    void pending.finally(() => pendingKeys.delete(`${state.cookieKey}:${serverKey}`)).catch(() => undefined)
+  }
+  return pending
 }
 
 /** The system scope records of a new server. */

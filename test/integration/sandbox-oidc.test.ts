@@ -188,7 +188,13 @@ describe('sandbox OpenID Connect through openid-client', () => {
   })
 
   it('runs client_credentials only when a policy rule allows it; scopes must exist', async () => {
-    const server = (await api('POST', '/api/v1/authorizationServers', { name: 'm2m', description: 'm2m', audiences: ['api://m2m'] })) as { id: string }
+    const server = (await api('POST', '/api/v1/authorizationServers', { name: 'm2m', description: 'm2m', audiences: ['api://m2m'] })) as {
+      id: string
+      credentials: { signing: { kid: string } }
+    }
+    const jwks = (await (await fetch(`${sandbox.issuer(server.id)}/v1/keys`)).json()) as { keys: Array<{ kid: string; d?: string }> }
+    expect(jwks.keys.map((k) => k.kid)).toEqual([server.credentials.signing.kid])
+    expect(jwks.keys[0]?.d).toBeUndefined()
     await api('POST', `/api/v1/authorizationServers/${server.id}/scopes`, { name: 'jobs:run' })
     const svc = await createApp({ type: 'service', grants: ['client_credentials'], method: 'client_secret_basic', assign: false })
     const config = await configFor(svc, sandbox.issuer(server.id))

@@ -1,7 +1,7 @@
 import { OktaError, notFound, validationError, validationErrors } from '../errors.js'
 import type { Org } from '../org.js'
-import { newSigningKey, nextRotation, systemScopes, type PolicyRecord, type ServerRecord } from '../store.js'
-import { asObject, asStringArray, clone, isObject, newId, now, type JsonObject } from '../util.js'
+import { ensureSigningKey, nextRotation, systemScopes, type PolicyRecord, type ServerRecord } from '../store.js'
+import { asObject, asStringArray, clone, isObject, newId, now, secret, type JsonObject } from '../util.js'
 import { noContent, ok, paginate, search, type ApiRequest, type Router } from './router.js'
 
 type Cause = { field: string; message: string }
@@ -346,9 +346,9 @@ export function registerServers(router: Router, org: Org): void {
       { defaultLimit: 200, maxLimit: 200 },
     ),
   )
-  router.add('POST', base, async (req) => {
+  router.add('POST', base, (req) => {
     const v = validateServer(bodyObject(req, 'authorizationServer'))
-    const key = await newSigningKey()
+    const kid = secret(24)
     const t = now()
     const id = newId('aus')
     const record: ServerRecord = {
@@ -361,14 +361,14 @@ export function registerServers(router: Router, org: Org): void {
         status: 'ACTIVE',
         created: t,
         lastUpdated: t,
-        credentials: { signing: { rotationMode: 'AUTO', lastRotated: t, nextRotation: nextRotation(), kid: key.kid, use: 'sig' } },
+        credentials: { signing: { rotationMode: 'AUTO', lastRotated: t, nextRotation: nextRotation(), kid, use: 'sig' } },
       },
       scopes: systemScopes(),
       claims: [],
       policies: [],
     }
-    org.state.keys[id] = key
     org.state.servers.push(record)
+    void ensureSigningKey(org.state, id, kid).then(() => org.changed(), () => undefined)
     org.changed()
     return ok(renderServer(org, record), 201)
   })
