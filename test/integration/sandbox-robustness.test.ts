@@ -123,6 +123,39 @@ describe('sandbox bad input', () => {
   })
 })
 
+describe('sandbox OpenID endpoints under garbage', () => {
+  it('never answer 5xx to arbitrary query strings and form bodies (property test)', async () => {
+    const paths = [
+      '/oauth2/default/v1/authorize',
+      '/oauth2/v1/authorize',
+      '/oauth2/default/v1/token',
+      '/oauth2/default/v1/introspect',
+      '/oauth2/default/v1/revoke',
+      '/oauth2/default/v1/device/authorize',
+      '/oauth2/default/v1/userinfo',
+      '/oauth2/default/v1/logout',
+      '/signin/default/nope',
+      '/signin/nope/nope',
+      '/oauth2/%ZZ/v1/keys',
+    ]
+    const params = fc.dictionary(
+      fc.constantFrom('client_id', 'redirect_uri', 'scope', 'response_type', 'grant_type', 'code', 'state', 'token', 'code_challenge', 'prompt', 'username', 'password'),
+      fc.string({ maxLength: 30 }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), params, fc.boolean(), async (p, values, post) => {
+        const query = new URLSearchParams(values).toString()
+        const res = post
+          ? await fetch(`${sandbox.orgUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: query, redirect: 'manual' })
+          : await fetch(`${sandbox.orgUrl}${p}?${query}`, { redirect: 'manual' })
+        await res.arrayBuffer()
+        expect(res.status, `${post ? 'POST' : 'GET'} ${p}?${query}`).toBeLessThan(500)
+      }),
+      { numRuns: 150 },
+    )
+  })
+})
+
 describe('sandbox rate limits and faults', () => {
   it('sends X-Rate-Limit-* on every response and 429 E0000047 over a configured limit', async () => {
     const first = await raw('GET', '/api/v1/groups')
