@@ -265,8 +265,13 @@ export async function loadState(file: string): Promise<SandboxState | undefined>
   if (text === undefined) {
     return undefined
   }
-  const parsed = JSON.parse(text) as SandboxState
-  if (parsed.version !== 1 || !Array.isArray(parsed.apps) || !parsed.keys) {
+  let parsed: SandboxState
+  try {
+    parsed = JSON.parse(text) as SandboxState
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error })
+  }
+  if (parsed?.version !== 1 || !Array.isArray(parsed.apps) || !parsed.keys) {
     throw new Error(`${file} is not a sandbox state file`)
   }
   return parsed

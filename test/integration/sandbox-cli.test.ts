@@ -1,6 +1,7 @@
 // `oidc-setup sandbox start` as users run it: the built CLI in a child process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BIN, ROOT, runCli, tempDir } from '../helpers/cli.js'
@@ -104,6 +105,20 @@ describe('oidc-setup sandbox start', () => {
     const user = await runCli(['sandbox', 'start', '--auto-login', 'nobody@example.com'])
     expect(user.code).toBe(2)
     expect(user.stderr).toMatch(/no sandbox user "nobody@example.com"/)
+    const dir = tempDir('oidc-setup-sandbox-')
+    writeFileSync(path.join(dir, 'bad.json'), '{bad')
+    const state = await runCli(['sandbox', 'start', '--state', path.join(dir, 'bad.json')])
+    expect(state.code).toBe(3)
+    expect(state.stderr).toMatch(/bad\.json is not valid JSON/)
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    try {
+      const busy = await runCli(['sandbox', 'start', '--port', String((blocker.address() as AddressInfo).port)])
+      expect(busy.code).toBe(2)
+      expect(busy.stderr).toMatch(/is in use/)
+    } finally {
+      blocker.close()
+    }
     const help = await runCli(['sandbox', 'start', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/Examples:/)
