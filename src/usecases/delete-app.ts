@@ -163,6 +163,8 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
   if (!input.dryRun) {
     const store = await deps.secretStore()
     await store.delete(secretKeys.clientSecret(input.profile))
+    // Tokens of a deleted client are dead; keeping them would only make `token` fail later.
+    await store.delete(secretKeys.tokenSet(input.profile))
     if (sorted.some((r) => r.type === 'test-user')) {
       await store.delete(secretKeys.testUserPassword(input.profile))
     }

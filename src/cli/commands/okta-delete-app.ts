@@ -35,6 +35,9 @@ export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
           onChange: (change) => out.success(describeChange(change, dryRun)),
         },
       )
+      if (!result.changes.length && !result.skipped.length) {
+        out.warn(`profile "${result.profile}" records no Okta objects created by oidc-setup; nothing was deleted in Okta`)
+      }
       for (const s of result.skipped) {
         out.warn(`left ${s.type} "${s.name}" alone: ${s.reason}`)
       }
