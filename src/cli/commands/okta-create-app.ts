@@ -116,6 +116,8 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
             const line = describeChange(change, dryRun)
             if (change.action === 'unchanged') {
               out.info(`  ${line}`)
+            } else if (dryRun) {
+              out.info(`${change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-'} ${line}`)
             } else {
               out.success(line)
             }
@@ -142,8 +144,12 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.info('next steps:')
         if (target.name === 'cli') {
           out.info(`  oidc-setup login --profile ${result.profile}`)
-        } else if (!options.render) {
-          out.info(`  oidc-setup render-config --profile ${result.profile} --target ${target.name} --out ./${target.name}`)
+        } else if (isRenderable(target)) {
+          if (!options.render) {
+            out.info(`  oidc-setup render-config --profile ${result.profile} --target ${target.name} --out ./${target.name}`)
+          }
+        } else {
+          out.info(`  configure your app with issuer ${result.issuer ?? '?'} and client id ${result.clientId ?? '?'}${result.confidential ? ' (the client secret is in the secret store)' : ''}`)
         }
         if (!options.assignGroup?.length && !options.assignUser?.length && target.name !== 'service') {
           out.info('  assign people: re-run with --assign-group NAME (or --assign-user LOGIN); nobody is assigned yet')
