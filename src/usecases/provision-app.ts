@@ -49,7 +49,8 @@ export interface ProvisionAppResult {
   appId: string | undefined
   clientId: string | undefined
   issuer: string | undefined
-  authServerId: string
+  /** `org`, `default` or the custom server's id; undefined while a new server is only planned (dry run). */
+  authServerId: string | undefined
   changes: Change[]
   warnings: string[]
   /** Whether the app has a client secret, and whether it is in the secret store now. */
@@ -532,7 +533,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     appId: app?.id,
     clientId,
     issuer,
-    authServerId,
+    authServerId: authServerId === PLANNED ? undefined : authServerId,
     changes,
     warnings,
     confidential,

@@ -148,7 +148,7 @@ describe('provisionApp', () => {
     const { admin, deps } = setup()
     const result = await provisionApp(input(serviceTarget, { authServer: { kind: 'new' } }), deps)
     expect(result.issuer).toMatch(/\/oauth2\/aus/)
-    const scopes = admin.scopes.get(result.authServerId) ?? []
+    const scopes = admin.scopes.get(result.authServerId ?? '') ?? []
     expect(scopes).toContainEqual(expect.objectContaining({ name: 'api:access', default: true }))
   })
 

@@ -164,7 +164,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
           appId: result.appId ?? null,
           clientId: result.clientId ?? null,
           issuer: result.issuer ?? null,
-          authServerId: result.authServerId,
+          authServerId: result.authServerId ?? null,
           dryRun,
           changes: result.changes.map((ch) => ({ type: ch.type, name: ch.name, action: ch.action, id: ch.id ?? null, ...(ch.fields ? { fields: ch.fields } : {}) })),
           ...(options.showSecret && result.clientSecret ? { clientSecret: result.clientSecret } : {}),
