@@ -13,6 +13,7 @@ import { registerApps } from './management/apps.js'
 import { registerDirectory } from './management/directory.js'
 import { Router, type ApiResponse } from './management/router.js'
 import { registerServers } from './management/servers.js'
+import { forbidden, registerServiceApps, requiredScope, scopeSatisfied } from './management/service-apps.js'
 import { MESSAGES as OKTA_MESSAGES, OidcHost, ORG_SERVER } from './oidc.js'
 import { Org, oauthSettings } from './org.js'
 import { ensureSigningKey, loadState, seedState, StatePersister, type SandboxState } from './store.js'
@@ -164,17 +165,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerApps(router, org)
   registerServers(router, org)
   registerDirectory(router, org)
+  registerServiceApps(router, org)
   const faults = new FaultRegistry(options.faults ?? [], options.latencyMs ?? 0)
   const limiter = new RateLimiter(options.rateLimits ?? {})
   const requestLog: RequestLogEntry[] = []
   const sockets = new Set<Socket>()
 
   async function management(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase()
     const auth = req.headers.authorization ?? ''
-    if (!auth.startsWith('SSWS ') || auth.slice(5).trim() !== state.apiToken) {
+    const bearer = /^(?:Bearer|DPoP) (.+)$/i.exec(auth)
+    if (bearer) {
+      // OAuth 2.0 for Okta: an org-server token of an active service app with the scope and an admin role.
+      const token = oidc.orgAccessToken((bearer[1] ?? '').trim())
+      const app = token ? org.appByClientId(token.clientId) : undefined
+      if (!token || !app || app.app.status !== 'ACTIVE') {
+        throw invalidToken()
+      }
+      const needed = requiredScope(method, url.pathname)
+      if (!scopeSatisfied(token.scopes, needed)) {
+        throw forbidden(`The access token does not have the ${needed} scope.`)
+      }
+      if (!app.roles?.length) {
+        throw forbidden('The client has no admin role; assign one with POST /oauth2/v1/clients/{clientId}/roles.')
+      }
+    } else if (!auth.startsWith('SSWS ') || auth.slice(5).trim() !== state.apiToken) {
       throw invalidToken()
     }
-    const method = (req.method ?? 'GET').toUpperCase()
     const match = router.match(method, url.pathname)
     if (match.kind === 'none') {
       throw notFound(url.pathname, 'Resource')
@@ -300,6 +317,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (path === '/.well-known/openid-configuration' || path === '/.well-known/oauth-authorization-server') {
       await toProvider(ORG_SERVER, req, res, '', '/.well-known/openid-configuration', url.search)
+      return
+    }
+    if (/^\/oauth2\/v1\/clients\/[^/]+\/roles(\/|$)/.test(path)) {
+      await management(req, res, url)
       return
     }
     if (path.startsWith('/oauth2/v1/') || path === '/activate') {

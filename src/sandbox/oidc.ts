@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GrantLike, InteractionDetails, KoaContextLike, Provider } from 'oidc-provider'
 import { activeSecret } from './management/apps.js'
+import { OKTA_API_SCOPES } from './management/service-apps.js'
 import { clientIdOf, grantTypesOf, oauthCredentials, oauthSettings, type Org } from './org.js'
 import type { AppRecord, ServerRecord, UserRecord } from './store.js'
 import { asObject, asStringArray, type JsonObject } from './util.js'
@@ -30,8 +31,8 @@ const STANDARD_CLAIMS: Record<string, string[]> = {
   phone: ['phone_number', 'phone_number_verified'],
 }
 
-/** Scopes of the org authorization server: the system scopes, `groups`, and the Okta management scopes. */
-const ORG_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'groups', 'device_sso']
+/** Scopes of the org authorization server: the system scopes, `groups`, and the Okta API scopes. */
+const ORG_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'groups', 'device_sso', ...OKTA_API_SCOPES]
 
 interface Stored {
   payload: JsonObject
@@ -185,7 +186,22 @@ export class OidcHost {
   /** The requested scopes the server does not have (oidc-provider would drop them silently; Okta refuses). */
   unknownScopes(key: string, scopes: string[]): string[] {
     const known = new Set(this.scopesOf(this.server(key)))
-    return scopes.filter((s) => !known.has(s) && !(key === ORG_SERVER && s.startsWith('okta.')))
+    return scopes.filter((s) => !known.has(s))
+  }
+
+  /** The client and scopes of a live access token the org server issued (OAuth 2.0 for Okta), or undefined. */
+  orgAccessToken(token: string): { clientId: string; scopes: Set<string> } | undefined {
+    for (const model of ['ClientCredentials', 'AccessToken']) {
+      const stored = this.storage.get(`${ORG_SERVER}:${model}:${token}`)
+      if (!stored || (stored.expiresAt !== undefined && stored.expiresAt < Date.now())) {
+        continue
+      }
+      const clientId = stored.payload.clientId
+      if (typeof clientId === 'string') {
+        return { clientId, scopes: new Set(String(stored.payload.scope ?? '').split(' ').filter(Boolean)) }
+      }
+    }
+    return undefined
   }
 
   private scopesOf(server: ServerRecord | undefined): string[] {
@@ -384,6 +400,9 @@ export class OidcHost {
       allowOmittingSingleRegisteredRedirectUri: false,
       features: {
         devInteractions: { enabled: false },
+        // Okta ignores a DPoP proof from clients that do not require DPoP; the Okta SDK always sends one to the
+        // token endpoint. Sender-constrained tokens are out of the sandbox's scope.
+        dPoP: { enabled: false },
         deviceFlow: {
           enabled: true,
           userCodeInputSource: async (ctx: KoaContextLike & { body: string }, form: string, _out: unknown, err?: Error) => {
@@ -487,10 +506,16 @@ export class OidcHost {
         ClientCredentials: (ctx: KoaContextLike, _token: unknown, client: { clientId: string }) => {
           const scopes = String(ctx.oidc.params?.scope ?? '').split(' ').filter(Boolean)
           const known = new Set(scopesOf(server))
-          if (scopes.some((s) => !known.has(s) && !(key === ORG_SERVER && s.startsWith('okta.')))) {
+          if (scopes.some((s) => !known.has(s))) {
             throw new errors.InvalidScope(MESSAGES.scopes)
           }
           if (!server) {
+            // OAuth 2.0 for Okta: Okta API scopes must have been granted to the app (/api/v1/apps/{id}/grants).
+            const granted = new Set((appOf(client.clientId)?.grants ?? []).map((g) => g.scopeId))
+            const missing = scopes.filter((s) => s.startsWith('okta.') && !granted.has(s))
+            if (missing.length) {
+              throw new errors.InvalidScope(`The following scopes are not allowed: ${missing.join(', ')}`)
+            }
             return 3600
           }
           const match = evaluatePolicy(org, server, client.clientId, 'client_credentials', scopes)

@@ -29,6 +29,23 @@ export interface UserAssignmentRecord {
   lastUpdated: string
 }
 
+/** An Okta API scope granted to an app (`/api/v1/apps/{appId}/grants`), for OAuth 2.0 service apps. */
+export interface ScopeGrantRecord {
+  id: string
+  issuer: string
+  scopeId: string
+  created: string
+  lastUpdated: string
+}
+
+/** An admin role assigned to an app's client (`/oauth2/v1/clients/{clientId}/roles`). */
+export interface RoleRecord {
+  id: string
+  type: string
+  created: string
+  lastUpdated: string
+}
+
 /** An OIDC app integration. `app` is the Okta JSON representation without `_links` and without the secret. */
 export interface AppRecord {
   id: string
@@ -36,6 +53,10 @@ export interface AppRecord {
   secrets: SecretRecord[]
   groups: GroupAssignmentRecord[]
   users: UserAssignmentRecord[]
+  /** Okta API scopes granted (optional: absent in state files from before). */
+  grants?: ScopeGrantRecord[]
+  /** Admin roles of the client. */
+  roles?: RoleRecord[]
 }
 
 /** Scope, claim, policy and rule records are kept as their Okta JSON (with `id`). */

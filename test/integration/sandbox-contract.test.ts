@@ -88,6 +88,11 @@ describe('sandbox contract against management-api.yaml', () => {
     await call('POST', `/api/v1/apps/${app.id}/credentials/secrets/${secrets[0]?.id}/lifecycle/deactivate`)
     await call('DELETE', `/api/v1/apps/${app.id}/credentials/secrets/${secrets[0]?.id}`, undefined, 204)
 
+    const grant = await call<{ id: string }>('POST', `/api/v1/apps/${app.id}/grants`, { issuer: sandbox.orgUrl, scopeId: 'okta.apps.read' }, 201)
+    await call('GET', `/api/v1/apps/${app.id}/grants`)
+    await call('GET', `/api/v1/apps/${app.id}/grants/${grant.id}`)
+    await call('DELETE', `/api/v1/apps/${app.id}/grants/${grant.id}`, undefined, 204)
+
     const everyone = (await call<Array<{ id: string }>>('GET', '/api/v1/groups?filter=type eq "BUILT_IN"'))[0]
     const group = await call<{ id: string }>('POST', '/api/v1/groups', { profile: { name: 'contract-group', description: 'c' } })
     await call('GET', `/api/v1/groups/${group.id}`)
