@@ -64,7 +64,7 @@ export interface Sandbox {
   readonly apiToken: string
   /** Users and their passwords; the first is the seeded demo user. */
   readonly users: SandboxUser[]
-  /** Every request received, in order (live; `clearRequestLog()` empties it). */
+  /** Every request received, in order (live; the newest 100,000 are kept; `clearRequestLog()` empties it). */
   readonly requestLog: RequestLogEntry[]
   clearRequestLog(): void
   /** Fault injection at runtime. */
@@ -82,6 +82,8 @@ export interface Sandbox {
 }
 
 const MAX_BODY = 1024 * 1024
+/** Entries the request log keeps (oldest dropped beyond). */
+const REQUEST_LOG_LIMIT = 100_000
 
 class BodyTooLarge extends Error {}
 
@@ -363,6 +365,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const entry: RequestLogEntry = { method, path: url.pathname, url: `${url.pathname}${url.search}`, status: 0, time: started, durationMs: 0 }
     requestLog.push(entry)
+    if (requestLog.length > REQUEST_LOG_LIMIT) {
+      // A long-running sandbox keeps the newest entries only.
+      requestLog.splice(0, requestLog.length - REQUEST_LOG_LIMIT * 0.9)
+    }
     res.once('finish', () => {
       entry.status = res.statusCode
       entry.durationMs = Date.now() - started
