@@ -609,6 +609,11 @@ export class OidcHost {
     } else if (details.session?.accountId) {
       user = this.org.state.users.find((u) => u.id === details.session?.accountId)
     }
+    if (user && user.user.status !== 'ACTIVE') {
+      // Staged, suspended or deactivated users cannot sign in (auto-login and existing sessions included).
+      user = undefined
+      formError = 'Unable to sign in'
+    }
     if (!user) {
       this.html(res, formError ? 401 : 200, this.loginPage(key, details.uid, app, formError, form?.get('username') ?? details.params.login_hint ?? ''))
       return
@@ -622,6 +627,7 @@ export class OidcHost {
       return
     }
     user.user.lastLogin = new Date().toISOString()
+    this.org.changed()
     await provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false })
   }
 

@@ -316,8 +316,30 @@ describe('sandbox OpenID Connect through openid-client', () => {
     }
   })
 
-  it('shows the login form again on a wrong password', async () => {
+  it('shows the login form again on a wrong password or for a deactivated user', async () => {
     const app = await createApp({})
     await expect(authorize(await configFor(app), { password: 'wrong-password' })).rejects.toMatchObject({ status: 401 })
+    const user = (await api('POST', '/api/v1/users', {
+      profile: { firstName: 'Gone', lastName: 'User', email: 'gone@example.com', login: 'gone@example.com' },
+      credentials: { password: { value: 'Gone-User-Pass-1' } },
+    })) as { id: string }
+    expect((await login(await configFor(app), 'openid')).access_token).toBeTruthy()
+    await api('POST', `/api/v1/users/${user.id}/lifecycle/deactivate`)
+    await expect(authorize(await configFor(app), { login: 'gone@example.com', password: 'Gone-User-Pass-1' })).rejects.toMatchObject({ status: 401 })
+    sandbox.setAutoLogin('gone@example.com')
+    try {
+      const config = await configFor(app)
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      })
+      const page = await browse(url)
+      expect(page.status).toBe(401)
+      expect(page.html).toContain('Unable to sign in')
+    } finally {
+      sandbox.setAutoLogin(undefined)
+    }
   })
 })
