@@ -284,8 +284,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     if (innerPath.endsWith('/v1/token') && req.method === 'POST') {
-      const raw = await readBody(req, 64 * 1024)
+      let raw = await readBody(req, 64 * 1024)
       const form = new URLSearchParams(raw.toString('utf8'))
+      const successor = form.get('grant_type') === 'refresh_token' ? oidc.refreshTokenWithinLeeway(key, form.get('refresh_token') ?? '') : undefined
+      if (successor) {
+        form.set('refresh_token', successor)
+        raw = Buffer.from(form.toString())
+        req.headers['content-length'] = String(raw.length)
+      }
       const description = form.get('grant_type') === 'client_credentials' ? scopeError(key, form.get('scope')) : undefined
       if (description) {
         sendJson(res, 400, { error: 'invalid_scope', error_description: description }, { 'Cache-Control': 'no-store' })

@@ -189,6 +189,39 @@ export class OidcHost {
     return scopes.filter((s) => !known.has(s))
   }
 
+  /**
+   * Okta's refresh-token leeway: after rotation the previous refresh token stays usable for the app's `leeway` seconds
+   * (default 30). oidc-provider would treat the reuse as a replay and revoke the grant, so within the leeway the
+   * sandbox hands it the newest refresh token of the same grant instead. Returns that token, or undefined.
+   */
+  refreshTokenWithinLeeway(key: string, token: string): string | undefined {
+    const prefix = `${key}:RefreshToken:`
+    const stored = this.storage.get(`${prefix}${token}`)
+    const consumed = stored?.payload.consumed
+    if (!stored || typeof consumed !== 'number') {
+      return undefined
+    }
+    const app = this.org.appByClientId(String(stored.payload.clientId ?? ''))
+    const leeway = app ? Number(asObject(oauthSettings(app).refresh_token).leeway ?? 30) : 0
+    if (Date.now() / 1000 - consumed > leeway) {
+      return undefined
+    }
+    let newest: { id: string; iat: number } | undefined
+    for (const [k, s] of this.storage) {
+      if (!k.startsWith(prefix) || s.payload.grantId !== stored.payload.grantId || s.payload.consumed !== undefined) {
+        continue
+      }
+      if (s.expiresAt !== undefined && s.expiresAt < Date.now()) {
+        continue
+      }
+      const iat = Number(s.payload.iat ?? 0)
+      if (!newest || iat >= newest.iat) {
+        newest = { id: k.slice(prefix.length), iat }
+      }
+    }
+    return newest?.id
+  }
+
   /** The client and scopes of a live access token the org server issued (OAuth 2.0 for Okta), or undefined. */
   orgAccessToken(token: string): { clientId: string; scopes: Set<string> } | undefined {
     for (const model of ['ClientCredentials', 'AccessToken']) {

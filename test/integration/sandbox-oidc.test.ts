@@ -153,6 +153,19 @@ describe('sandbox OpenID Connect through openid-client', () => {
     expect(second.refresh_token).not.toBe(first.refresh_token)
     await expect(oidc.refreshTokenGrant(rconfig, first.refresh_token ?? '')).rejects.toMatchObject({ error: 'invalid_grant' })
 
+    // Within the app's leeway (Okta default 30 s) the previous refresh token still works.
+    const lenient = await createApp({ grants: ['authorization_code', 'refresh_token'] })
+    const current = (await api('GET', `/api/v1/apps/${lenient.id}`)) as { settings: { oauthClient: Record<string, unknown> } }
+    current.settings.oauthClient.refresh_token = { rotation_type: 'ROTATE', leeway: 30 }
+    await api('PUT', `/api/v1/apps/${lenient.id}`, current)
+    const lconfig = await configFor(lenient)
+    const l1 = await login(lconfig)
+    const l2 = await oidc.refreshTokenGrant(lconfig, l1.refresh_token ?? '')
+    const l3 = await oidc.refreshTokenGrant(lconfig, l1.refresh_token ?? '')
+    expect(l3.access_token).toBeTruthy()
+    expect(l3.refresh_token).not.toBe(l2.refresh_token)
+    expect((await oidc.refreshTokenGrant(lconfig, l3.refresh_token ?? '')).access_token).toBeTruthy()
+
     const fixed = await createApp({ rotation: 'STATIC' })
     const fconfig = await configFor(fixed)
     const tokens = await login(fconfig)
