@@ -351,6 +351,49 @@ describe('okta configure against the sandbox', () => {
     expect(missing.stderr).toContain('--api-token-env')
   })
 
+  it('configures a private_key_jwt service app (PEM key, granted scopes) and provisions with it', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const { writeFileSync } = await import('node:fs')
+    const { DEFAULT_MANAGEMENT_SCOPES } = await import('../../src/domain/okta-credentials.js')
+    const admin = async (method: string, p: string, body: unknown): Promise<Json> => {
+      const res = await fetch(`${sandbox.orgUrl}${p}`, {
+        method,
+        headers: { Authorization: `SSWS ${sandbox.apiToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      expect(res.ok, `${method} ${p}`).toBe(true)
+      return (await res.json()) as Json
+    }
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const kid = 'cfg-key-1'
+    const app = await admin('POST', '/api/v1/apps', {
+      name: 'oidc_client',
+      label: 'oidc-setup automation',
+      signOnMode: 'OPENID_CONNECT',
+      credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
+      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] } } },
+    })
+    for (const scopeId of DEFAULT_MANAGEMENT_SCOPES) {
+      await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: sandbox.orgUrl, scopeId })
+    }
+    await admin('POST', `/oauth2/v1/clients/${app.credentials.oauthClient.client_id}/roles`, { type: 'SUPER_ADMIN' })
+    const keyFile = path.join(tempDir(), 'key.pem')
+    writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 })
+    const home = tempDir('oidc-setup-home-')
+    const configured = await runMain(
+      ['okta', 'configure', '--org-url', sandbox.orgUrl, '--client-id', app.credentials.oauthClient.client_id, '--private-key-file', keyFile, '--key-id', kid],
+      { configHome: home },
+    )
+    expect(configured.stderr).not.toMatch(/^error/m)
+    expect(configured.code).toBe(0)
+    const created = await runMain(['okta', 'create-app', '--target', 'spa', '--base-url', 'https://pkjwt.example.com', '--profile', 'pk', '--json'], { configHome: home })
+    expect(created.stderr).not.toMatch(/^error/m)
+    expect(created.code).toBe(0)
+    expect(JSON.parse(created.stdout).changes.map((c: Json) => c.action)).toContain('create')
+    // The SDK authenticated with bearer tokens from the org server, never with an SSWS token.
+    expect(sandbox.requestLog.some((e) => e.path === '/oauth2/v1/token' && e.status === 200)).toBe(true)
+  })
+
   it('honours ~/.okta/okta.yaml without configure', async () => {
     const userHome = tempDir('oidc-setup-userhome-')
     const { mkdirSync, writeFileSync } = await import('node:fs')

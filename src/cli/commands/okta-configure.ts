@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { UsageError } from '../../domain/errors.js'
+import { ManagementApiError, UsageError } from '../../domain/errors.js'
 import { DEFAULT_MANAGEMENT_SCOPES, normalizeOrgUrl, type OktaAuth } from '../../domain/okta-credentials.js'
 import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
@@ -119,6 +119,14 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         )
       } catch (error) {
         step.fail()
+        if (auth.mode === 'PrivateKey' && error instanceof ManagementApiError && error.details.status === 401) {
+          // With a service app, a 401 usually means the token request failed: an ungranted scope (invalid_scope), a
+          // key Okta does not know, or a wrong client id.
+          throw new ManagementApiError(error.message, error.details, {
+            hint: `check that the service app ${auth.clientId} has the public key ${auth.keyId ?? '(kid)'} and that every requested scope is granted to it (Okta API Scopes tab); request fewer with --scope`,
+            cause: error,
+          })
+        }
         throw error
       }
       step.done()
