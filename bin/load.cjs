@@ -5,6 +5,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const vm = require('node:vm')
 const { Module, createRequire } = require('node:module')
+const { pathToFileURL } = require('node:url')
 
 
 const file = path.join(__dirname, '..', 'dist', 'cli.cjs')
@@ -23,8 +24,9 @@ function loadCli(options = {}) {
   if (cachedData === undefined && !options.record) {
     return { exports: require(file), script: undefined }
   }
-  // The bundle's import() calls of packages come here (see scripts/build.mjs).
-  globalThis.__oidcSetupImportHook = (specifier) => import(specifier)
+  // The bundle's import() calls come here (see scripts/build.mjs); relative ones name files beside the bundle.
+  globalThis.__oidcSetupImportHook = (specifier) =>
+    import(specifier.startsWith('.') ? pathToFileURL(path.join(path.dirname(file), specifier)).href : specifier)
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData })
   const mod = { exports: {}, filename: file, id: file }
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file))

@@ -15,9 +15,18 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true })
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
+const external = [
+  '@okta/okta-sdk-nodejs',
+  'openid-client',
+  'oidc-provider',
+  '@napi-rs/keyring',
+  'open',
+  'playwright-core',
+  '@inquirer/prompts',
+  'proper-lockfile',
+  'diff',
+]
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -25,20 +34,51 @@ await build({
   minify: true,
   keepNames: true,
   sourcemap: true,
-  external: [
-    '@okta/okta-sdk-nodejs',
-    'openid-client',
-    'oidc-provider',
-    '@napi-rs/keyring',
-    'open',
-    'playwright-core',
-    '@inquirer/prompts',
-    'proper-lockfile',
-    'diff',
-  ],
+  external,
+  logLevel: 'warning',
+}
+
+// The sandbox (an OpenID provider and a Management API) is its own bundle, loaded by `sandbox start` and by
+// nothing else; it shares no error classes with the CLI, only the filesystem adapter.
+await build({ ...common, entryPoints: ['src/sandbox/index.ts'], outfile: 'dist/sandbox.cjs' })
+// xmldom builds and freezes its table of 2,000 HTML entities when loaded (about 7 ms); XML parsing never uses it,
+// so the table is built on first access instead. Same values, same frozen object, only later.
+const lazyHtmlEntities = {
+  name: 'lazy-html-entities',
+  setup(b) {
+    b.onLoad({ filter: /@xmldom[\\/]xmldom[\\/]lib[\\/]entities\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8')
+      const start = text.indexOf('exports.HTML_ENTITIES = freeze(')
+      const end = text.indexOf('\n});', start)
+      const alias = 'exports.entityMap = exports.HTML_ENTITIES;'
+      if (start < 0 || end < 0 || !text.includes(alias)) {
+        return undefined // another xmldom version: bundle it as it is
+      }
+      const table = text.slice(start + 'exports.HTML_ENTITIES = '.length, end + '\n})'.length)
+      const lazy = `var htmlEntities;\nfunction getHtmlEntities() {\n\treturn htmlEntities || (htmlEntities = ${table});\n}\nObject.defineProperty(exports, 'HTML_ENTITIES', { enumerable: true, get: getHtmlEntities });`
+      const contents = (text.slice(0, start) + lazy + text.slice(end + '\n});'.length)).replace(
+        alias,
+        "Object.defineProperty(exports, 'entityMap', { enumerable: true, get: getHtmlEntities });",
+      )
+      return { contents, loader: 'js' }
+    })
+  },
+}
+
+const sandboxExternal = {
+  name: 'sandbox-bundle',
+  setup(b) {
+    b.onResolve({ filter: /\/sandbox\/index\.js$/ }, () => ({ path: './sandbox.cjs', external: true }))
+  },
+}
+
+await build({
+  ...common,
+  plugins: [sandboxExternal, lazyHtmlEntities],
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
   define: { __VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__oidcSetupModuleUrl' },
   banner: { js: 'var __oidcSetupModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: 'warning',
 })
 
 // A script compiled by vm.Script cannot run import() (Node 20 needs an experimental vm option for it, and loses it
