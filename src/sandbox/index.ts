@@ -248,6 +248,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return unknown.length ? OKTA_MESSAGES.scopes : undefined
   }
 
+  /** An unread copy of a request whose body was already read (oidc-provider parses bodies itself). */
+  function replay(req: IncomingMessage, raw: Buffer): IncomingMessage {
+    const copy = Readable.from([raw]) as Readable & Record<string, unknown>
+    for (const field of ['headers', 'rawHeaders', 'method', 'httpVersion', 'httpVersionMajor', 'httpVersionMinor', 'socket', 'trailers']) {
+      copy[field] = (req as unknown as Record<string, unknown>)[field]
+    }
+    copy.connection = req.socket
+    return copy as unknown as IncomingMessage
+  }
+
   async function toProvider(key: string, req: IncomingMessage, res: ServerResponse, mount: string, innerPath: string, search: string): Promise<void> {
     if (key === ORG_SERVER || org.state.servers.some((s) => s.id === key)) {
       await ensureSigningKey(state, key)
@@ -283,7 +293,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         query = `?${params.toString()}`
       }
     }
+    const custom = key !== ORG_SERVER
+    if (custom && innerPath.endsWith('/v1/userinfo')) {
+      const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')
+      const opaque = bearer ? oidc.opaqueAccessToken(key, (bearer[1] ?? '').trim()) : undefined
+      if (opaque) {
+        req.headers.authorization = `Bearer ${opaque}`
+      }
+    }
+    if (custom && req.method === 'POST' && (innerPath.endsWith('/v1/introspect') || innerPath.endsWith('/v1/revoke'))) {
+      let raw = await readBody(req, 64 * 1024)
+      const form = new URLSearchParams(raw.toString('utf8'))
+      const opaque = oidc.opaqueAccessToken(key, form.get('token') ?? '')
+      if (opaque) {
+        form.set('token', opaque)
+        raw = Buffer.from(form.toString())
+        req.headers['content-length'] = String(raw.length)
+      }
+      target = replay(req, raw)
+    }
     if (innerPath.endsWith('/v1/token') && req.method === 'POST') {
+      if (custom) {
+        // Okta's custom servers issue JWT access tokens: swap the opaque one in the response for its JWT form.
+        const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse
+        res.end = ((chunk?: unknown) => {
+          if (res.statusCode === 200 && chunk !== undefined && typeof chunk !== 'function') {
+            try {
+              const body = JSON.parse(String(chunk)) as Record<string, unknown>
+              const jwt = typeof body.access_token === 'string' ? oidc.jwtAccessToken(key, body.access_token) : undefined
+              if (jwt) {
+                body.access_token = jwt
+                const text = JSON.stringify(body)
+                res.setHeader('Content-Length', Buffer.byteLength(text))
+                return end(text)
+              }
+            } catch {
+              // not JSON: pass through
+            }
+          }
+          return end(chunk)
+        }) as typeof res.end
+      }
       let raw = await readBody(req, 64 * 1024)
       const form = new URLSearchParams(raw.toString('utf8'))
       const successor = form.get('grant_type') === 'refresh_token' ? oidc.refreshTokenWithinLeeway(key, form.get('refresh_token') ?? '') : undefined
@@ -297,13 +347,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         sendJson(res, 400, { error: 'invalid_scope', error_description: description }, { 'Cache-Control': 'no-store' })
         return
       }
-      // Hand oidc-provider an unread copy of the request (it parses the body itself).
-      const replay = Readable.from([raw]) as Readable & Record<string, unknown>
-      for (const field of ['headers', 'rawHeaders', 'method', 'httpVersion', 'httpVersionMajor', 'httpVersionMinor', 'socket', 'trailers']) {
-        replay[field] = (req as unknown as Record<string, unknown>)[field]
-      }
-      replay.connection = req.socket
-      target = replay as unknown as IncomingMessage
+      target = replay(req, raw)
     }
     // oidc-provider derives its mount path (/oauth2/{id}) from originalUrl minus url.
     ;(target as IncomingMessage & { originalUrl?: string }).originalUrl = `${mount}${innerPath}${query}`

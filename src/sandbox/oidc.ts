@@ -2,6 +2,7 @@
 // and each custom server at {org}/oauth2/{id}), whose clients are the org's apps, read live from the org state.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GrantLike, InteractionDetails, KoaContextLike, Provider } from 'oidc-provider'
+import { mintAccessToken, opaqueIdOf } from './access-tokens.js'
 import { activeSecret } from './management/apps.js'
 import { OKTA_API_SCOPES } from './management/service-apps.js'
 import { clientIdOf, grantTypesOf, oauthCredentials, oauthSettings, type Org } from './org.js'
@@ -220,6 +221,54 @@ export class OidcHost {
       }
     }
     return newest?.id
+  }
+
+  /** The Okta-shaped JWT for an opaque access token of a custom server, or undefined. */
+  jwtAccessToken(key: string, opaque: string): string | undefined {
+    const server = this.server(key)
+    const jwk = this.org.state.keys[key]
+    if (!server || !jwk) {
+      return undefined
+    }
+    for (const model of ['AccessToken', 'ClientCredentials']) {
+      const stored = this.storage.get(`${key}:${model}:${opaque}`)
+      if (!stored) {
+        continue
+      }
+      const p = stored.payload
+      const token = {
+        id: opaque,
+        clientId: String(p.clientId ?? ''),
+        accountId: typeof p.accountId === 'string' ? p.accountId : undefined,
+        scope: String(p.scope ?? ''),
+        iat: Number(p.iat ?? Math.floor(Date.now() / 1000)),
+        exp: Number(p.exp ?? Math.floor(Date.now() / 1000) + 3600),
+      }
+      const user = token.accountId ? this.org.state.users.find((u) => u.id === token.accountId) : undefined
+      const scopes = new Set(token.scope.split(' '))
+      const claims: JsonObject = {}
+      for (const claim of server.claims) {
+        const conditions = asStringArray(asObject(claim.conditions).scopes) ?? []
+        if (claim.status !== 'ACTIVE' || claim.claimType !== 'RESOURCE' || (conditions.length && !conditions.some((c) => scopes.has(c)))) {
+          continue
+        }
+        if (claim.valueType === 'GROUPS') {
+          if (user) {
+            claims[String(claim.name)] = groupClaimValue(this.org, user.id, claim)
+          }
+        } else if (user) {
+          claims[String(claim.name)] = expressionValue(user, String(claim.value ?? ''))
+        }
+      }
+      return mintAccessToken(this.org, server, jwk, token, claims)
+    }
+    return undefined
+  }
+
+  /** The opaque token behind a JWT access token of a custom server (for userinfo, introspect, revoke), or undefined. */
+  opaqueAccessToken(key: string, value: string): string | undefined {
+    const server = this.server(key)
+    return server ? opaqueIdOf(this.org, server, this.org.state.keys[key], value) : undefined
   }
 
   /** The client and scopes of a live access token the org server issued (OAuth 2.0 for Okta), or undefined. */

@@ -1,4 +1,5 @@
 // openid-client against the sandbox's OpenID providers, with Okta's behaviour where it differs from a generic OP.
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto'
 import * as oidc from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
@@ -142,6 +143,27 @@ describe('sandbox OpenID Connect through openid-client', () => {
     const introspection = await oidc.tokenIntrospection(config, tokens.access_token)
     expect(introspection.active).toBe(true)
     expect(introspection.client_id).toBe(app.clientId)
+
+    // Like Okta's custom servers, the access token is a JWT signed with the server's key.
+    const [header, payload, signature] = tokens.access_token.split('.') as [string, string, string]
+    const claimsOf = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+    expect(claimsOf).toMatchObject({
+      ver: 1,
+      iss: `${sandbox.orgUrl}/oauth2/default`,
+      aud: 'api://default',
+      cid: app.clientId,
+      uid: sandbox.users[0]?.id,
+      sub: sandbox.users[0]?.login,
+      scp: ['openid', 'profile', 'email', 'offline_access'],
+    })
+    expect(String(claimsOf.jti)).toMatch(/^AT\./)
+    const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid: string }
+    const jwks = (await (await fetch(`${sandbox.orgUrl}/oauth2/default/v1/keys`)).json()) as { keys: Array<JsonWebKey & { kid: string }> }
+    const jwk = jwks.keys.find((k) => k.kid === kid)
+    expect(jwk).toBeDefined()
+    expect(verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), Buffer.from(signature, 'base64url'))).toBe(true)
+    await oidc.tokenRevocation(config, tokens.access_token)
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false)
   })
 
   it('refreshes with rotation per the app setting, and revocation ends the refresh token', async () => {
@@ -298,8 +320,14 @@ describe('sandbox OpenID Connect through openid-client', () => {
       name: 'groups', status: 'ACTIVE', claimType: 'IDENTITY', valueType: 'GROUPS', value: 'app-', group_filter_type: 'STARTS_WITH', alwaysIncludeInToken: true, conditions: { scopes: [] },
     })
     const app = await createApp({})
+    await api('POST', `/api/v1/authorizationServers/${server.id}/claims`, {
+      name: 'grp', status: 'ACTIVE', claimType: 'RESOURCE', valueType: 'GROUPS', value: 'app-', group_filter_type: 'STARTS_WITH', conditions: { scopes: [] },
+    })
     const tokens = await login(await configFor(app, sandbox.issuer(server.id)), 'openid profile')
     expect(tokens.claims()?.groups).toEqual(['app-users'])
+    const atClaims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
+    expect(atClaims.grp).toEqual(['app-users'])
+    expect(atClaims.aud).toBe('api://groups')
 
     const orgTokens = await login(await configFor(app, sandbox.orgUrl), 'openid groups')
     expect(orgTokens.claims()?.iss).toBe(sandbox.orgUrl)
