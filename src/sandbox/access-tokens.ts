@@ -54,8 +54,8 @@ export function opaqueIdOf(org: Org, server: ServerRecord, jwk: (JsonWebKey & { 
   }
   const [header, body, signature] = parts as [string, string, string]
   try {
-    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = jwk
-    const ok = verify('RSA-SHA256', Buffer.from(`${header}.${body}`), createPublicKey({ key: publicJwk, format: 'jwk' }), Buffer.from(signature, 'base64url'))
+    const publicKey = createPublicKey(createPrivateKey({ key: jwk, format: 'jwk' }))
+    const ok = verify('RSA-SHA256', Buffer.from(`${header}.${body}`), publicKey, Buffer.from(signature, 'base64url'))
     if (!ok) {
       return undefined
     }
