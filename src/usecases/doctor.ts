@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import {
   checkAppExists,
   checkAppSettings,
@@ -45,11 +44,12 @@ export interface DoctorDeps {
   onResult?: ((result: CheckResult) => void) | undefined
 }
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
 
 /** Runs every check that applies and returns them in order. Throws only for unusable input. */
 export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<CheckResult[]> {
   const { profile, target } = input
+  const { createHash } = await import('node:crypto')
+  const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
   const results: CheckResult[] = []
   const add = (...rs: CheckResult[]): void => {
     for (const r of rs) {

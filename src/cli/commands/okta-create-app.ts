@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { UsageError } from '../../domain/errors.js'
 import { parseAuthServerSelection, type AuthServerSelection } from '../../domain/provision-plan.js'
 import { checkHttpUrl } from '../../domain/urls.js'
@@ -87,7 +86,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
       }
       // Okta's default password policy wants upper and lower case, a digit and a symbol.
       const testUser = options.testUser
-        ? { login: options.testUser, password: `${randomBytes(18).toString('base64url')}aA1!` }
+        ? { login: options.testUser, password: `${(await import('node:crypto')).randomBytes(18).toString('base64url')}aA1!` }
         : undefined
 
       const admin = await connectOkta(c)

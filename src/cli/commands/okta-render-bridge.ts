@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { ConfigError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
@@ -18,6 +17,7 @@ export async function renderAfterCreate(c: ActionContext, profileName: string, t
   if (!profile?.issuer || !profile.clientId || !profile.baseUrl) {
     throw new ConfigError(`profile "${profileName}" lacks the issuer, client id or base URL to render from`)
   }
+  const { randomBytes } = await import('node:crypto')
   const store = await deps.secretStore({ kind: globals.secretStore })
   const secret = await store.get(secretKeys.clientSecret(profileName))
   if (!secret) {
