@@ -1,0 +1,155 @@
+import type { Command } from 'commander'
+import { UsageError } from '../../domain/errors.js'
+import { parseAuthServerSelection } from '../../domain/provision-plan.js'
+import { checkHttpUrl } from '../../domain/urls.js'
+import type { OktaAdmin } from '../../infra/okta-admin.js'
+import { BASE_URL_OPTIONAL } from '../../targets/presets.js'
+import { requireTarget, targetNames } from '../../targets/index.js'
+import type { TargetModule } from '../../targets/types.js'
+import type { ProvisionAppInput, ProvisionAppResult } from '../../usecases/provision-app.js'
+import type { ActionContext } from '../context.js'
+import { collect, describeChange } from './okta.js'
+
+/** The flags shared by `okta create-app` and `setup`: what to provision for which target. */
+export interface ProvisionOptions {
+  target?: string
+  baseUrl?: string
+  name?: string
+  authServer?: string
+  scope?: string[]
+  groupsClaim?: boolean
+  assignGroup?: string[]
+  assignUser?: string[]
+  redirectUri?: string[]
+  logoutUri?: string[]
+  testUser?: string
+}
+
+/** A validated provisioning request: everything provisionApp needs but the dry-run switch. */
+export interface ProvisionRequest {
+  target: TargetModule
+  input: Omit<ProvisionAppInput, 'dryRun'>
+}
+
+/** Declares the provisioning flags on a command. `--target` is required unless `targetOptional` (setup prompts). */
+export function addProvisionOptions(cmd: Command, targetOptional = false): Command {
+  const targetHelp = `what the app is for: ${targetNames()}`
+  return (targetOptional ? cmd.option('--target <name>', targetHelp) : cmd.requiredOption('--target <name>', targetHelp))
+    .option('--base-url <url>', 'the application\'s base URL; redirect URIs are derived from it')
+    .option('--name <label>', 'app label (default: derived from the target and the base URL host)')
+    .option('--auth-server <server>', 'default | org | new | <id> (default: what the target works best with)')
+    .option('--scope <name>', 'extra scope to request (repeatable); custom ones are created on the server', collect)
+    .option('--groups-claim', 'add a "groups" claim to ID tokens (custom authorization server)')
+    .option('--assign-group <name>', 'assign a group to the app (repeatable; "Everyone" allowed)', collect)
+    .option('--assign-user <login>', 'assign a user to the app (repeatable)', collect)
+    .option('--redirect-uri <uri>', 'sign-in redirect URI instead of the target\'s (repeatable)', collect)
+    .option('--logout-uri <uri>', 'sign-out redirect URI instead of the target\'s (repeatable)', collect)
+    .option('--test-user <login>', 'create this user (random password, kept in the secret store) and assign it to the app')
+}
+
+/** Validates the provisioning flags before any side effect; throws UsageError naming the flag. */
+export async function parseProvisionOptions(options: ProvisionOptions, c: ActionContext): Promise<ProvisionRequest> {
+  if (!options.target) {
+    throw new UsageError('missing --target', { hint: `pass one of: ${targetNames()}` })
+  }
+  const target = requireTarget(options.target)
+  if (!options.baseUrl && !BASE_URL_OPTIONAL.has(target.name)) {
+    throw new UsageError(`--base-url is required for target "${target.name}"`, {
+      hint: 'pass the URL users open, e.g. --base-url https://app.example.com',
+    })
+  }
+  const base = options.baseUrl ? checkHttpUrl('--base-url', options.baseUrl) : undefined
+  for (const w of base?.warnings ?? []) {
+    c.out.warn(w)
+  }
+  for (const uri of [...(options.redirectUri ?? []), ...(options.logoutUri ?? [])]) {
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(uri) || /\s/.test(uri)) {
+      throw new UsageError(`not an absolute URI: "${uri}"`, {
+        hint: 'redirect URIs must match exactly what the app sends, e.g. https://app.example.com/callback',
+      })
+    }
+  }
+  if (options.name !== undefined && !options.name.trim()) {
+    throw new UsageError('--name must not be empty')
+  }
+  if (options.testUser !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(options.testUser)) {
+    throw new UsageError(`--test-user must be an email-style login, not "${options.testUser}"`, {
+      hint: 'Okta logins look like email addresses, e.g. --test-user test.user@example.com',
+    })
+  }
+  // Okta's default password policy wants upper and lower case, a digit and a symbol.
+  const testUser = options.testUser
+    ? { login: options.testUser, password: `${(await import('node:crypto')).randomBytes(18).toString('base64url')}aA1!` }
+    : undefined
+  return {
+    target,
+    input: {
+      profile: c.globals.profile,
+      target,
+      baseUrl: base?.url,
+      label: options.name?.trim(),
+      authServer: options.authServer ? parseAuthServerSelection(options.authServer) : undefined,
+      scopes: options.scope ?? [],
+      groupsClaim: Boolean(options.groupsClaim),
+      assignGroups: options.assignGroup ?? [],
+      assignUsers: options.assignUser ?? [],
+      redirectUris: options.redirectUri ?? [],
+      logoutUris: options.logoutUri ?? [],
+      testUser,
+    },
+  }
+}
+
+/** Runs the provisioning engine with a progress line per object (`+ ~ -` in a dry run) and its warnings. */
+export async function runProvision(
+  c: ActionContext,
+  admin: OktaAdmin,
+  request: ProvisionRequest,
+  dryRun: boolean,
+): Promise<ProvisionAppResult> {
+  const { deps, out, globals } = c
+  const { provisionApp } = await import('../../usecases/provision-app.js')
+  const result = await provisionApp(
+    { ...request.input, dryRun },
+    {
+      admin,
+      profiles: deps.profiles,
+      secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
+      onChange: (change) => {
+        const line = describeChange(change, dryRun)
+        if (change.action === 'unchanged') {
+          out.info(`  ${line}`)
+        } else if (dryRun) {
+          out.info(`${change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-'} ${line}`)
+        } else {
+          out.success(line)
+        }
+      },
+    },
+  )
+  out.registerSecret(result.clientSecret)
+  out.registerSecret(request.input.testUser?.password)
+  for (const w of result.warnings) {
+    out.warn(w)
+  }
+  return result
+}
+
+/** The `--json` document of a provisioning run (the shape `okta create-app --json` documents). */
+export function provisionJson(result: ProvisionAppResult, dryRun: boolean): Record<string, unknown> {
+  return {
+    profile: result.profile,
+    appId: result.appId ?? null,
+    clientId: result.clientId ?? null,
+    issuer: result.issuer ?? null,
+    authServerId: result.authServerId ?? null,
+    dryRun,
+    changes: result.changes.map((ch) => ({
+      type: ch.type,
+      name: ch.name,
+      action: ch.action,
+      id: ch.id ?? null,
+      ...(ch.fields ? { fields: ch.fields } : {}),
+    })),
+  }
+}
