@@ -157,12 +157,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.apiToken = options.apiToken
   }
   const org = new Org(state, '')
-  const persister = options.state ? new StatePersister(options.state, () => org.state) : undefined
-  if (persister) {
-    org.onChange(() => persister.schedule())
-  }
+  const saved = state.oidc ?? {}
+  delete state.oidc
   let autoLogin = options.autoLogin
-  const oidc = new OidcHost(org, mod, () => autoLogin)
+  let persister: StatePersister | undefined
+  const oidc = new OidcHost(org, mod, () => autoLogin, saved, () => persister?.schedule())
+  if (options.state) {
+    const file = options.state
+    const writer = new StatePersister(file, () => ({ ...org.state, oidc: oidc.exportStorage() }))
+    org.onChange(() => writer.schedule())
+    persister = writer
+  }
   const router = new Router()
   registerApps(router, org)
   registerServers(router, org)

@@ -35,7 +35,8 @@ const STANDARD_CLAIMS: Record<string, string[]> = {
 /** Scopes of the org authorization server: the system scopes, `groups`, and the Okta API scopes. */
 const ORG_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'groups', 'device_sso', ...OKTA_API_SCOPES]
 
-interface Stored {
+/** A stored oidc-provider artifact (token, grant, session, interaction). */
+export interface Stored {
   payload: JsonObject
   expiresAt: number | undefined
 }
@@ -150,13 +151,29 @@ function expressionValue(user: UserRecord, expression: string): unknown {
 /** The sandbox's OpenID providers, created lazily per server and rebuilt when that server's scopes or claims change. */
 export class OidcHost {
   private readonly providers = new Map<string, { signature: string; provider: Provider }>()
-  private readonly storage = new Map<string, Stored>()
+  private readonly storage: Map<string, Stored>
 
   constructor(
     private readonly org: Org,
     private readonly mod: OidcModule,
     private readonly autoLogin: () => string | undefined,
-  ) {}
+    saved: Record<string, Stored> = {},
+    private readonly stored: () => void = () => undefined,
+  ) {
+    this.storage = new Map(Object.entries(saved))
+  }
+
+  /** Tokens, grants and sessions that have not expired, for the state file. */
+  exportStorage(): Record<string, Stored> {
+    const now = Date.now()
+    const out: Record<string, Stored> = {}
+    for (const [k, v] of this.storage) {
+      if (v.expiresAt === undefined || v.expiresAt > now) {
+        out[k] = v
+      }
+    }
+    return out
+  }
 
   /** The custom server, or undefined for the org server. */
   private server(key: string): ServerRecord | undefined {
@@ -385,6 +402,7 @@ export class OidcHost {
     const { Provider: ProviderClass, errors, interactionPolicy } = this.mod
     const org = this.org
     const storage = this.storage
+    const stored = this.stored
     const clientMetadata = (app: AppRecord): JsonObject | undefined => this.clientMetadata(app)
     const accountClaims = (srv: ServerRecord | undefined, user: UserRecord): JsonObject => this.accountClaims(srv, user)
     const ruleFor = (srv: ServerRecord | undefined, clientId: string, grantType: string): JsonObject | undefined =>
@@ -400,6 +418,7 @@ export class OidcHost {
       }
       async upsert(id: string, payload: JsonObject, expiresIn?: number): Promise<void> {
         storage.set(this.k(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : undefined })
+        stored()
       }
       async find(id: string): Promise<JsonObject | undefined> {
         if (this.model === 'Client') {
@@ -432,20 +451,23 @@ export class OidcHost {
         return this.findBy('uid', uid)
       }
       async consume(id: string): Promise<void> {
-        const stored = storage.get(this.k(id))
-        if (stored) {
-          stored.payload.consumed = Math.floor(Date.now() / 1000)
+        const entry = storage.get(this.k(id))
+        if (entry) {
+          entry.payload.consumed = Math.floor(Date.now() / 1000)
+          stored()
         }
       }
       async destroy(id: string): Promise<void> {
         storage.delete(this.k(id))
+        stored()
       }
       async revokeByGrantId(grantId: string): Promise<void> {
-        for (const [k, stored] of storage) {
-          if (k.startsWith(`${key}:`) && stored.payload.grantId === grantId) {
+        for (const [k, entry] of storage) {
+          if (k.startsWith(`${key}:`) && entry.payload.grantId === grantId) {
             storage.delete(k)
           }
         }
+        stored()
       }
     }
 

@@ -106,6 +106,8 @@ export interface SandboxState {
   groups: GroupRecord[]
   users: UserRecord[]
   trustedOrigins: TrustedOriginRecord[]
+  /** oidc-provider artifacts (tokens, grants, sessions) by `{server}:{model}:{id}`; only in the state file. */
+  oidc?: Record<string, { payload: JsonObject; expiresAt: number | undefined }>
 }
 
 /** The system scopes every authorization server has. */

@@ -3,9 +3,11 @@ import { statSync } from 'node:fs'
 import path from 'node:path'
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs'
 import fc from 'fast-check'
+import * as oidc from 'openid-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { tempDir } from '../helpers/cli.js'
+import { browse } from '../helpers/sandbox-browser.js'
 
 let sandbox: Sandbox
 
@@ -229,23 +231,43 @@ describe('sandbox rate limits and faults', () => {
 })
 
 describe('sandbox persistence', () => {
-  it('keeps apps, servers, users, keys and the token across restarts (0600 state file)', async () => {
+  it('keeps apps, servers, users, keys, the API token and issued tokens across restarts (0600 state file)', async () => {
     const file = path.join(tempDir('oidc-setup-sandbox-'), 'org.json')
     const first = await startSandbox({ state: file })
     const headers = { Authorization: `SSWS ${first.apiToken}`, 'Content-Type': 'application/json' }
     const app = (await (await fetch(`${first.orgUrl}/api/v1/apps`, { method: 'POST', headers, body: JSON.stringify(APP) })).json()) as { id: string }
     await fetch(`${first.orgUrl}/api/v1/authorizationServers`, { method: 'POST', headers, body: JSON.stringify({ name: 'kept', description: 'kept', audiences: ['api://kept'] }) })
     const keys = await (await fetch(`${first.orgUrl}/oauth2/default/v1/keys`)).text()
-    const { apiToken, users } = first
+    // A refresh token issued before the restart still works after it (same port, so the same issuer).
+    const native = (await (await fetch(`${first.orgUrl}/api/v1/apps`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'oidc_client', label: 'persisted-login', signOnMode: 'OPENID_CONNECT', credentials: { oauthClient: { token_endpoint_auth_method: 'none' } },
+        settings: { oauthClient: { application_type: 'native', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1:8765/callback'] } },
+      }),
+    })).json()) as { id: string; credentials: { oauthClient: { client_id: string } } }
+    await fetch(`${first.orgUrl}/api/v1/apps/${native.id}/users`, { method: 'POST', headers, body: JSON.stringify({ id: first.users[0]?.id }) })
+    first.setAutoLogin(first.users[0]?.login)
+    const issuer = first.issuer('default')
+    const config = await oidc.discovery(new URL(issuer), native.credentials.oauthClient.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
+    const verifier = oidc.randomPKCECodeVerifier()
+    const redirect = await browse(
+      oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'openid offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }),
+    )
+    const tokens = await oidc.authorizationCodeGrant(config, redirect.redirect ?? new URL('http://x'), { pkceCodeVerifier: verifier })
+    const { apiToken, users, port } = first
     await first.close()
     expect(statSync(file).mode & 0o777).toBe(0o600)
 
-    const second = await startSandbox({ state: file })
+    const second = await startSandbox({ state: file, port })
     try {
+      const again = await oidc.refreshTokenGrant(config, tokens.refresh_token ?? '')
+      expect(again.access_token).toBeTruthy()
       expect(second.apiToken).toBe(apiToken)
       expect(second.users).toEqual(users)
-      const again = await fetch(`${second.orgUrl}/api/v1/apps/${app.id}`, { headers: { Authorization: `SSWS ${apiToken}` } })
-      expect(again.status).toBe(200)
+      const appAgain = await fetch(`${second.orgUrl}/api/v1/apps/${app.id}`, { headers: { Authorization: `SSWS ${apiToken}` } })
+      expect(appAgain.status).toBe(200)
       const servers = (await (await fetch(`${second.orgUrl}/api/v1/authorizationServers?q=kept`, { headers: { Authorization: `SSWS ${apiToken}` } })).json()) as unknown[]
       expect(servers).toHaveLength(1)
       expect(await (await fetch(`${second.orgUrl}/oauth2/default/v1/keys`)).text()).toBe(keys)
