@@ -253,6 +253,48 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return unknown.length ? OKTA_MESSAGES.scopes : undefined
   }
 
+  /** The client a token-endpoint request names (client_id, HTTP Basic, or a client assertion's issuer). */
+  function clientIdOfRequest(req: IncomingMessage, form: URLSearchParams): string | undefined {
+    const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')
+    if (basic) {
+      const user = Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(':')[0] ?? ''
+      try {
+        return decodeURIComponent(user)
+      } catch {
+        return user
+      }
+    }
+    if (form.get('client_id')) {
+      return form.get('client_id') ?? undefined
+    }
+    const assertion = form.get('client_assertion')?.split('.')[1]
+    if (assertion) {
+      try {
+        const iss = (JSON.parse(Buffer.from(assertion, 'base64url').toString('utf8')) as { iss?: unknown }).iss
+        return typeof iss === 'string' ? iss : undefined
+      } catch {
+        return undefined
+      }
+    }
+    return undefined
+  }
+
+  /** Okta's answer when a client uses a grant type it is not configured for, or undefined when it may. */
+  function grantRefusal(req: IncomingMessage, form: URLSearchParams, grantType: string): Record<string, string> | undefined {
+    const app = org.appByClientId(clientIdOfRequest(req, form) ?? '')
+    if (!app || !grantType) {
+      return undefined
+    }
+    const grants = asStringArray(oauthSettings(app).grant_types) ?? []
+    if (grants.includes(grantType)) {
+      return undefined
+    }
+    return {
+      error: 'unauthorized_client',
+      error_description: `The client is not authorized to use the provided grant type. Configured grant types: [${grants.join(', ')}].`,
+    }
+  }
+
   /** An unread copy of a request whose body was already read (oidc-provider parses bodies itself). */
   function replay(req: IncomingMessage, raw: Buffer): IncomingMessage {
     const copy = Readable.from([raw]) as Readable & Record<string, unknown>
@@ -306,6 +348,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         req.headers.authorization = `Bearer ${opaque}`
       }
     }
+    if (req.method === 'POST' && innerPath.endsWith('/v1/device/authorize')) {
+      const raw = await readBody(req, 64 * 1024)
+      const refused = grantRefusal(req, new URLSearchParams(raw.toString('utf8')), 'urn:ietf:params:oauth:grant-type:device_code')
+      if (refused) {
+        sendJson(res, 400, refused, { 'Cache-Control': 'no-store' })
+        return
+      }
+      target = replay(req, raw)
+    }
     if (custom && req.method === 'POST' && (innerPath.endsWith('/v1/introspect') || innerPath.endsWith('/v1/revoke'))) {
       let raw = await readBody(req, 64 * 1024)
       const form = new URLSearchParams(raw.toString('utf8'))
@@ -346,6 +397,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         form.set('refresh_token', successor)
         raw = Buffer.from(form.toString())
         req.headers['content-length'] = String(raw.length)
+      }
+      const refused = grantRefusal(req, form, form.get('grant_type') ?? '')
+      if (refused) {
+        sendJson(res, 400, refused, { 'Cache-Control': 'no-store' })
+        return
       }
       const description = form.get('grant_type') === 'client_credentials' ? scopeError(key, form.get('scope')) : undefined
       if (description) {

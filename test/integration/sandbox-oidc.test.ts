@@ -208,6 +208,22 @@ describe('sandbox OpenID Connect through openid-client', () => {
     expect(tokens.refresh_token).toBeUndefined()
   })
 
+  it("allows only the app's grant types", async () => {
+    const native = await createApp({ grants: ['authorization_code'] })
+    const config = await configFor(native)
+    await expect(oidc.clientCredentialsGrant(config, {})).rejects.toMatchObject({
+      error: 'unauthorized_client',
+      error_description: 'The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].',
+    })
+    await expect(oidc.initiateDeviceAuthorization(config, { scope: 'openid' })).rejects.toMatchObject({ error: 'unauthorized_client' })
+    const svc = await createApp({ type: 'service', grants: ['client_credentials'], method: 'client_secret_basic' })
+    const svcConfig = await configFor(svc)
+    const url = oidc.buildAuthorizationUrl(svcConfig, { redirect_uri: REDIRECT, scope: 'openid' })
+    const page = await browse(url)
+    expect(page.redirect).toBeUndefined()
+    expect(page.status).toBe(400)
+  })
+
   it('completes the device authorization grant', async () => {
     const app = await createApp({ grants: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] })
     const config = await configFor(app)
