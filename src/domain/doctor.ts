@@ -308,3 +308,53 @@ export function checkConfigFile(observed: ObservedConfig, expected: ExpectedConf
 export function allPassed(results: readonly CheckResult[]): boolean {
   return results.every((r) => r.status !== 'fail')
 }
+
+/** What a target needs from the tokens of a test sign-in. */
+export interface TokenExpectations {
+  issuer: string
+  clientId: string
+  scopes: string[]
+  /** The target keeps sessions with a refresh token (Galaxy, Pomerium). */
+  refreshToken: boolean
+  groupsClaim: boolean
+}
+
+/** Facts of a completed test sign-in (the ID token was validated by openid-client). */
+export interface SignInFacts {
+  idTokenClaims: Record<string, unknown>
+  grantedScopes: string[]
+  hasRefreshToken: boolean
+}
+
+/** Checks a test sign-in's tokens against what the target needs. */
+export function checkSignIn(facts: SignInFacts, want: TokenExpectations): CheckResult[] {
+  const claims = facts.idTokenClaims
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+  const results: CheckResult[] = [
+    pass('verify.sign-in', `test sign-in completed as ${String(claims.preferred_username ?? claims.email ?? claims.sub)}`),
+    claims.iss === want.issuer && aud.includes(want.clientId)
+      ? pass('verify.id-token', `ID token issued by ${want.issuer} for ${want.clientId}`)
+      : fail('verify.id-token', `ID token has iss "${String(claims.iss)}" and aud ${JSON.stringify(claims.aud)}`, 'the target validates both: use the issuer exactly as Okta publishes it'),
+  ]
+  const missing = missingFrom(want.scopes, facts.grantedScopes)
+  results.push(
+    missing.length === 0
+      ? pass('verify.scopes', `granted scopes ${list(facts.grantedScopes)}`)
+      : fail('verify.scopes', `scopes ${list(missing)} were not granted`, 'allow them in the access policy rule'),
+  )
+  if (want.refreshToken) {
+    results.push(
+      facts.hasRefreshToken
+        ? pass('verify.refresh-token', 'a refresh token was issued (offline_access)')
+        : fail('verify.refresh-token', 'no refresh token was issued', 'enable the Refresh Token grant on the app and its policy rule, and request offline_access', true),
+    )
+  }
+  if (want.groupsClaim) {
+    results.push(
+      Array.isArray(claims.groups)
+        ? pass('verify.groups', `ID token carries groups (${(claims.groups as unknown[]).length})`)
+        : fail('verify.groups', 'the ID token has no "groups" claim', 'add a groups claim to the authorization server', true),
+    )
+  }
+  return results
+}

@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../context.js'
 import { registerCompletion } from './completion.js'
 import { registerDoctor } from './doctor.js'
+import { registerSetup } from './setup.js'
 import { registerOktaAppsList } from './okta-apps-list.js'
 import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
@@ -15,6 +16,7 @@ import { registerTargets } from './targets.js'
  * libraries are imported inside the actions that need them.
  */
 export const commandModules: RegisterCommand[] = [
+  registerSetup,
   registerOktaConfigure,
   registerOktaCreateApp,
   registerOktaAppsList,

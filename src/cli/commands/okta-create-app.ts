@@ -1,6 +1,7 @@
 import { UsageError } from '../../domain/errors.js'
 import { targetNames } from '../../targets/index.js'
 import { isRenderable } from '../../targets/types.js'
+import type { RenderConfigResult } from '../../usecases/render-config.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, oktaCommand } from './okta.js'
 import { addProvisionOptions, parseProvisionOptions, provisionJson, runProvision, type ProvisionOptions } from './provision-options.js'
@@ -107,8 +108,9 @@ export async function renderAfterProvision(
   profile: string,
   target: string,
   dir: string,
-): Promise<void> {
+  options: { nextSteps?: boolean } = {},
+): Promise<RenderConfigResult> {
   c.out.info(`rendering ${target} config into ${dir}`)
   const { renderAfterCreate } = await import('./okta-render-bridge.js')
-  await renderAfterCreate(c, profile, target, dir)
+  return renderAfterCreate(c, profile, target, dir, options)
 }

@@ -3,14 +3,20 @@ import { secretKeys } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
 import { requireRenderableTarget } from '../../targets/index.js'
-import { renderConfig } from '../../usecases/render-config.js'
+import { renderConfig, type RenderConfigResult } from '../../usecases/render-config.js'
 import type { ActionContext } from '../context.js'
 
 /**
  * Chains `okta create-app --render DIR` into render-config with what create-app just wrote to the profile and the
  * secret store. Existing files are merged (only the keys oidc-setup owns change), so re-running is safe.
  */
-export async function renderAfterCreate(c: ActionContext, profileName: string, targetName: string, dir: string): Promise<void> {
+export async function renderAfterCreate(
+  c: ActionContext,
+  profileName: string,
+  targetName: string,
+  dir: string,
+  options: { nextSteps?: boolean } = {},
+): Promise<RenderConfigResult> {
   const { deps, out, globals } = c
   const target = requireRenderableTarget(targetName)
   const profile = await deps.profiles.get(profileName)
@@ -48,7 +54,10 @@ export async function renderAfterCreate(c: ActionContext, profileName: string, t
   for (const file of result.files) {
     out.success(`${file.path}: ${file.action}${file.containsSecret ? ' (0600, holds the client secret)' : ''}`)
   }
-  for (const line of target.nextSteps('native')) {
-    out.info(`  ${line}`)
+  if (options.nextSteps !== false) {
+    for (const line of target.nextSteps('native')) {
+      out.info(`  ${line}`)
+    }
   }
+  return result
 }

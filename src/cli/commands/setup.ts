@@ -1,0 +1,216 @@
+import path from 'node:path'
+import type { Command } from 'commander'
+import { allPassed, checkSignIn, type CheckResult } from '../../domain/doctor.js'
+import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
+import { secretKeys } from '../../domain/profile.js'
+import { targets } from '../../targets/index.js'
+import { isRenderable, type TargetModule } from '../../targets/types.js'
+import type { RenderConfigFile } from '../../usecases/render-config.js'
+import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
+import { renderAfterProvision } from './okta-create-app.js'
+import { connectOkta } from './okta.js'
+import { addProvisionOptions, parseProvisionOptions, provisionJson, runProvision, type ProvisionOptions } from './provision-options.js'
+
+interface SetupOptions extends ProvisionOptions {
+  out?: string
+  verify?: boolean
+  dryRun?: boolean
+}
+
+/** On a terminal, asks for the target and base URL when the flags do not give them. */
+async function promptMissing(c: ActionContext, options: SetupOptions): Promise<void> {
+  if (!c.interactive) {
+    return
+  }
+  if (!options.target) {
+    options.target = await c.deps.prompt.select(
+      'What are you connecting to Okta?',
+      targets.map((t) => ({ value: t.name, name: t.title, description: t.summary })),
+    )
+  }
+  if (!options.baseUrl && options.target !== 'cli' && options.target !== 'service') {
+    options.baseUrl = await c.deps.prompt.input('Base URL users open (e.g. https://app.example.com):')
+  }
+}
+
+function printChecks(c: ActionContext, checks: CheckResult[]): void {
+  for (const r of checks) {
+    const mark = r.status === 'pass' ? c.out.color.green('✓') : r.status === 'fail' ? c.out.color.red('✗') : c.out.color.yellow('!')
+    c.out.info(`${mark} ${r.message}${r.fix && r.status !== 'pass' ? ` — ${r.fix}` : ''}`)
+  }
+}
+
+/** `oidc-setup setup`: credentials check + okta create-app + render-config (+ a test sign-in), one summary. */
+export const registerSetup: RegisterCommand = (program, ctx) => {
+  const cmd = addProvisionOptions(
+    program
+      .command('setup')
+      .description('connect an application to Okta in one step: check credentials, provision the app, render its config'),
+    true,
+  )
+    .option('--out <dir>', 'where to write the config files (default: ./<target>)')
+    .option('--verify', 'then sign the --test-user in as the target would and check the tokens it gets')
+    .option('--dry-run', 'print the Okta plan and write nothing')
+    .action(async (options: SetupOptions, command: Command) => {
+      const c = ctx.context(command)
+      const { deps, out, globals } = c
+      await promptMissing(c, options)
+      const request = await parseProvisionOptions(options, c)
+      const { target } = request
+      const dryRun = Boolean(options.dryRun)
+      if (options.verify && !options.testUser) {
+        throw new UsageError('--verify needs --test-user LOGIN (the user to sign in as)', {
+          hint: 'add --test-user test.user@example.com: setup creates it with a random password kept in the secret store',
+        })
+      }
+      if (options.verify && dryRun) {
+        throw new UsageError('--verify and --dry-run exclude each other')
+      }
+      if (options.out && !isRenderable(target)) {
+        throw new UsageError(`target "${target.name}" has no config files to write (--out)`)
+      }
+      const outDir = isRenderable(target) ? path.resolve(deps.io.cwd, options.out ?? target.name) : undefined
+
+      // 1. Credentials: one cheap call per area, so a missing permission shows before anything is created.
+      const step = out.step('checking Okta credentials')
+      const admin = await connectOkta(c).catch((error: unknown) => {
+        step.fail()
+        throw error
+      })
+      const unconfirmed = await admin.checkAccess().catch((error: unknown) => {
+        step.fail()
+        throw error
+      })
+      step.done(admin.orgUrl)
+      for (const u of unconfirmed) {
+        out.warn(`could not confirm ${u.permission}: ${u.reason}`)
+      }
+
+      // 2. Okta: the app integration and everything around it.
+      out.info(dryRun ? 'planning the Okta changes' : `provisioning ${target.title} in ${admin.orgUrl}`)
+      const result = await runProvision(c, admin, request, dryRun)
+
+      // 3. The target's config files.
+      let files: RenderConfigFile[] = []
+      if (outDir && !dryRun) {
+        files = (await renderAfterProvision(c, result.profile, target.name, outDir, { nextSteps: false })).files
+      }
+
+      // 4. A test sign-in, as the target would do it.
+      let checks: CheckResult[] | undefined
+      if (options.verify && options.testUser) {
+        checks = await verify(c, target, result.profile, options.testUser, request.input.groupsClaim)
+        printChecks(c, checks)
+      }
+
+      // One summary.
+      const writes = result.changes.filter((ch) => ch.action !== 'unchanged').length
+      out.info('')
+      out.info(out.color.bold(`${target.title} ${dryRun ? 'plan' : 'setup'} for profile "${result.profile}"`))
+      out.info(
+        `  Okta:   ${writes ? `${writes} change(s) ${dryRun ? 'planned' : 'made'}` : 'already up to date'} in ${admin.orgUrl} (client id ${result.clientId ?? 'not created yet'})`,
+      )
+      if (files.length) {
+        const written = files.filter((f) => f.written)
+        out.info(`  files:  ${written.length ? written.map((f) => path.relative(deps.io.cwd, f.path) || f.path).join(', ') : 'unchanged'}`)
+      }
+      if (checks) {
+        out.info(`  verify: ${allPassed(checks) ? 'test sign-in passed' : 'test sign-in FAILED'}`)
+      }
+      if (!dryRun) {
+        out.info('  next:')
+        if (target.name === 'cli') {
+          out.info(`    oidc-setup login --profile ${result.profile}`)
+        } else if (isRenderable(target)) {
+          for (const line of target.nextSteps('native')) {
+            out.info(`    ${line}`)
+          }
+        }
+        out.info(`    oidc-setup doctor --profile ${result.profile}${files.length ? files.map((f) => ` --config ${path.relative(deps.io.cwd, f.path) || f.path}`).join('') : ''}`)
+      }
+      if (globals.json) {
+        out.json({
+          ...provisionJson(result, dryRun),
+          target: target.name,
+          files: files.map((f) => ({ path: f.path, written: f.written, containsSecret: f.containsSecret })),
+          verify: checks ? checks.map((r) => ({ id: r.id, status: r.status, message: r.message })) : null,
+        })
+      } else {
+        out.result(`profile: ${result.profile}`)
+        out.result(`client id: ${result.clientId ?? '(not created yet)'}`)
+        out.result(`issuer: ${result.issuer ?? '(not created yet)'}`)
+      }
+      if (checks && !allPassed(checks)) {
+        throw new AuthError('the test sign-in did not give the target what it needs', {
+          hint: `see the ✗ lines above; \`oidc-setup doctor --profile ${result.profile}\` checks the whole setup`,
+        })
+      }
+    })
+  withExamples(cmd, [
+    'oidc-setup setup --target kestra --base-url https://kestra.example.com --assign-group Everyone',
+    'oidc-setup setup --target galaxy --base-url https://galaxy.example.org --out ./galaxy-config --test-user qa@example.org --verify',
+    'oidc-setup setup --target cli --profile cli --assign-group Everyone',
+    'oidc-setup setup                       # on a terminal: asks for the target and base URL',
+  ])
+}
+
+async function verify(
+  c: ActionContext,
+  target: TargetModule,
+  profileName: string,
+  login: string,
+  groupsClaim: boolean,
+): Promise<CheckResult[]> {
+  const { deps, globals } = c
+  const profile = await deps.profiles.get(profileName)
+  if (!profile?.issuer || !profile.clientId) {
+    throw new ConfigError(`profile "${profileName}" has no issuer or client id to sign in with`)
+  }
+  const store = await deps.secretStore({ kind: globals.secretStore })
+  const password = await store.get(secretKeys.testUserPassword(profileName))
+  if (!password) {
+    throw new ConfigError(`no password for the test user of profile "${profileName}" in the ${store.describe()}`, {
+      hint: 'setup stores it when it creates the user; delete the user in Okta and run setup again',
+    })
+  }
+  const secret = await store.get(secretKeys.clientSecret(profileName))
+  c.out.registerSecret(password)
+  c.out.registerSecret(secret)
+  const redirectUri = profile.redirectUris?.[0]
+  if (!redirectUri) {
+    throw new ConfigError(`profile "${profileName}" has no redirect URI to sign in with`)
+  }
+  const step = c.out.step(`signing ${login} in as the app would`)
+  const { testSignIn } = await import('../../infra/verify-sign-in.js')
+  const grants = profile.grantTypes ?? []
+  const scopes = profile.scopes?.length ? profile.scopes : ['openid', 'profile', 'email']
+  const result = await testSignIn({
+    issuer: profile.issuer,
+    clientId: profile.clientId,
+    clientSecret: secret,
+    tokenEndpointAuthMethod: target.requirements({ baseUrl: new URL(profile.baseUrl ?? 'http://127.0.0.1/') }).tokenEndpointAuthMethod,
+    redirectUri,
+    scopes,
+    login,
+    password,
+  })
+  if (!result.ok) {
+    step.fail()
+    return [
+      {
+        id: 'verify.sign-in',
+        status: result.automatable ? 'fail' : 'warn',
+        message: `test sign-in: ${result.reason}`,
+        fix: result.automatable ? 'fix the cause above (assignment, policy, scopes) and run setup again' : 'sign in once by hand to check',
+      },
+    ]
+  }
+  step.done()
+  return checkSignIn(result, {
+    issuer: profile.issuer,
+    clientId: profile.clientId,
+    scopes,
+    refreshToken: grants.includes('refresh_token') && scopes.includes('offline_access'),
+    groupsClaim,
+  })
+}
