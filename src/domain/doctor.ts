@@ -157,7 +157,8 @@ export function checkPolicy(
     ({ policy }) =>
       policy.status === 'ACTIVE' && (policy.clientIds.includes(clientId) || policy.clientIds.includes('ALL_CLIENTS')),
   )
-  if (covering.length === 0) {
+  const first = covering[0]
+  if (!first) {
     return [
       fail(
         'server.policy',
@@ -177,7 +178,7 @@ export function checkPolicy(
     ),
   )
   return [
-    pass('server.policy', `access policy "${covering[0]!.policy.name}" covers client ${clientId}`),
+    pass('server.policy', `access policy "${first.policy.name}" covers client ${clientId}`),
     allows
       ? pass('server.rule', `a rule allows grants ${list([...userGrants])} and scopes ${list([...scopes])}`)
       : fail(
