@@ -16,7 +16,7 @@ export interface MainResult {
  */
 export async function runMain(
   argv: string[],
-  options: { env?: Record<string, string | undefined>; home?: string; configHome?: string; input?: string } = {},
+  options: { env?: Record<string, string | undefined>; home?: string; configHome?: string; input?: string; cwd?: string } = {},
 ): Promise<MainResult> {
   let stdout = ''
   let stderr = ''
@@ -26,7 +26,7 @@ export async function runMain(
     readStdin: async () => options.input ?? '',
     stdinIsTTY: false,
     env: { NO_COLOR: '1', OIDC_SETUP_SECRET_STORE: 'file', ...options.env },
-    cwd: process.cwd(),
+    cwd: options.cwd ?? process.cwd(),
     platform: process.platform,
     homedir: options.home ?? tempDir('oidc-setup-userhome-'),
   }

@@ -1,0 +1,92 @@
+import { readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sandbox } from '../../src/sandbox/index.js'
+import { tempDir } from '../helpers/cli.js'
+import { runMain } from '../helpers/run-main.js'
+
+// `setup` end to end against the sandbox, through the real Okta SDK and openid-client: one command from nothing to
+// files on disk and a verified test sign-in, idempotent on re-run.
+
+let sandbox: Sandbox
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(async () => {
+  const { startSandbox } = await import('../../src/sandbox/index.js')
+  sandbox = await startSandbox()
+})
+
+afterAll(async () => {
+  await sandbox?.close()
+})
+
+const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
+
+function setup(args: string[], home: string, cwd: string) {
+  return runMain(['setup', ...args], { env: env(), configHome: home, cwd })
+}
+
+describe('setup against the sandbox', () => {
+  for (const [target, base, extra] of [
+    ['galaxy', 'https://galaxy.example.test', []],
+    ['pomerium', 'https://authenticate.example.test', []],
+    ['kestra', 'https://kestra.example.test', []],
+    ['openmetadata', 'https://om.example.test', ['--groups-claim']],
+  ] as const) {
+    it(`${target}: provisions, writes the files, and --verify signs a test user in`, async () => {
+      const home = tempDir()
+      const cwd = tempDir()
+      const args = ['--profile', target, '--target', target, '--base-url', base, '--assign-group', 'Everyone', '--test-user', `qa-${target}@example.test`, '--verify', ...extra]
+      const first = await setup([...args, '--json'], home, cwd)
+      expect(first.stderr).not.toContain('error:')
+      expect(first.code).toBe(0)
+      const doc = JSON.parse(first.stdout) as Json
+      expect(doc.target).toBe(target)
+      expect(doc.changes.some((c: Json) => c.type === 'app' && c.action === 'create')).toBe(true)
+      expect(doc.files.length).toBeGreaterThan(0)
+      expect(doc.verify.map((r: Json) => r.status)).toEqual(doc.verify.map(() => 'pass'))
+      const secretFile = doc.files.find((f: Json) => f.containsSecret)
+      expect(statSync(secretFile.path).mode & 0o777).toBe(0o600)
+      expect(first.stderr).toContain(`setup for profile "${target}"`)
+      expect(first.stderr).toContain('next:')
+      if (target === 'galaxy' || target === 'pomerium') {
+        expect(doc.verify.some((r: Json) => r.id === 'verify.refresh-token')).toBe(true)
+      }
+
+      // The same command again changes nothing in Okta and leaves the files as they are.
+      const before = readFileSync(secretFile.path, 'utf8')
+      const again = await setup([...args, '--json'], home, cwd)
+      expect(again.code).toBe(0)
+      const doc2 = JSON.parse(again.stdout) as Json
+      expect(doc2.changes.every((c: Json) => c.action === 'unchanged')).toBe(true)
+      expect(readFileSync(secretFile.path, 'utf8')).toBe(before)
+      expect(again.stderr).toContain('already up to date')
+    })
+  }
+
+  it('writes the files under --out and the summary names them', async () => {
+    const home = tempDir()
+    const cwd = tempDir()
+    const r = await setup(['--profile', 'k', '--target', 'kestra', '--base-url', 'https://k2.example.test', '--out', 'conf'], home, cwd)
+    expect(r.code).toBe(0)
+    expect(readFileSync(path.join(cwd, 'conf', 'application.yaml'), 'utf8')).toContain('client-id:')
+    expect(r.stderr).toContain('files:  conf/application.yaml')
+    expect(r.stderr).toContain('oidc-setup doctor --profile k --config conf/application.yaml')
+  })
+
+  it('refuses --verify without --test-user, before touching Okta', async () => {
+    const mark = sandbox.requestLog.length
+    const r = await setup(['--target', 'kestra', '--base-url', 'https://k.example.test', '--verify'], tempDir(), tempDir())
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'error: --verify needs --test-user LOGIN (the user to sign in as)\nhint: add --test-user test.user@example.com: setup creates it with a random password kept in the secret store\n',
+    )
+    expect(sandbox.requestLog.length).toBe(mark)
+  })
+
+  it('names the flag to pass when run without a terminal and without --target', async () => {
+    const r = await setup(['--base-url', 'https://x.example.test'], tempDir(), tempDir())
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('error: missing --target')
+  })
+})
