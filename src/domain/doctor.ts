@@ -312,6 +312,8 @@ export function allPassed(results: readonly CheckResult[]): boolean {
 
 /** What a target needs from the tokens of a test sign-in. */
 export interface TokenExpectations {
+  /** The test user's login: the ID token must be about them. */
+  login: string
   issuer: string
   clientId: string
   scopes: string[]
@@ -331,8 +333,15 @@ export interface SignInFacts {
 export function checkSignIn(facts: SignInFacts, want: TokenExpectations): CheckResult[] {
   const claims = facts.idTokenClaims
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+  const who = String(claims.preferred_username ?? claims.email ?? claims.sub)
   const results: CheckResult[] = [
-    pass('verify.sign-in', `test sign-in completed as ${String(claims.preferred_username ?? claims.email ?? claims.sub)}`),
+    who.toLowerCase() === want.login.toLowerCase()
+      ? pass('verify.sign-in', `test sign-in completed as ${who}`)
+      : fail(
+          'verify.sign-in',
+          `the sign-in completed as ${who}, not as the test user ${want.login}`,
+          'an existing session or an auto-login signed somebody else in; sign out (or turn auto-login off) and run again',
+        ),
     claims.iss === want.issuer && aud.includes(want.clientId)
       ? pass('verify.id-token', `ID token issued by ${want.issuer} for ${want.clientId}`)
       : fail('verify.id-token', `ID token has iss "${String(claims.iss)}" and aud ${JSON.stringify(claims.aud)}`, 'the target validates both: use the issuer exactly as Okta publishes it'),

@@ -207,6 +207,7 @@ async function verify(
   }
   step.done()
   return checkSignIn(result, {
+    login,
     issuer: profile.issuer,
     clientId: profile.clientId,
     scopes,
