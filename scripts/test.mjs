@@ -25,8 +25,8 @@ if (missing.length > 0) {
     log(`installing ${missing.join(' ')} with apt-get`)
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
     const run = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0
-    if (!run(['install', '-y', '--no-install-recommends', ...missing])) {
-      run(['update']) && run(['install', '-y', '--no-install-recommends', ...missing])
+    if (!run(['install', '-y', '--no-install-recommends', ...missing]) && run(['update'])) {
+      run(['install', '-y', '--no-install-recommends', ...missing])
     }
   } else {
     log(`missing system packages: ${missing.join(' ')} (install them: apt-get install ${missing.join(' ')}); tests needing them will skip`)

@@ -42,8 +42,8 @@ function omList(value: string | undefined): string[] | undefined {
 }
 
 const galaxyBackends: Inspector = (text, file) => {
-  const doc = parseXml(file, text)
-  const provider = childElements(doc.documentElement!).find(
+  const root = parseXml(file, text).documentElement
+  const provider = (root ? childElements(root) : []).find(
     (e) => e.tagName === 'provider' && e.getAttribute('name')?.toLowerCase() === 'okta',
   )
   if (!provider) {
