@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { parseDocument } from 'yaml'
+import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { readEnvValue } from './env-file.js'
 import { childElements, parseXml } from './xml-doc.js'
@@ -29,16 +29,22 @@ function yamlDoc(text: string, file: string): ReturnType<typeof parseDocument> {
   return doc
 }
 
-/** `[a,b]` or `a,b` as OpenMetadata's env files write lists. */
-function omList(value: string | undefined): string[] | undefined {
-  if (value === undefined) {
+/** An OpenMetadata env value: OpenMetadata pastes it into its YAML, so it is read back as a YAML value. */
+function omValue(text: string, name: string): unknown {
+  const raw = readEnvValue(text, name)
+  if (raw === undefined || raw === '') {
     return undefined
   }
-  return value
-    .replace(/^\[|\]$/g, '')
-    .split(',')
-    .map((v) => v.trim().replace(/^'(.*)'$/, '$1'))
-    .filter(Boolean)
+  try {
+    return parseYamlValue(raw) as unknown
+  } catch {
+    return raw
+  }
+}
+
+function omString(text: string, name: string): string | undefined {
+  const value = omValue(text, name)
+  return typeof value === 'string' ? value : value === undefined || value === null ? undefined : String(value)
 }
 
 const galaxyBackends: Inspector = (text, file) => {
@@ -116,13 +122,14 @@ const openmetadataYaml: Inspector = (text, file) => {
 }
 
 const openmetadataEnv: Inspector = (text) => {
-  const callback = readEnvValue(text, 'AUTHENTICATION_CALLBACK_URL')
+  const callback = omString(text, 'AUTHENTICATION_CALLBACK_URL')
+  const keys = omValue(text, 'AUTHENTICATION_PUBLIC_KEYS')
   return {
-    issuer: readEnvValue(text, 'AUTHENTICATION_AUTHORITY') || undefined,
-    clientId: readEnvValue(text, 'AUTHENTICATION_CLIENT_ID') || undefined,
+    issuer: omString(text, 'AUTHENTICATION_AUTHORITY'),
+    clientId: omString(text, 'AUTHENTICATION_CLIENT_ID'),
     redirectUris: callback ? [callback] : undefined,
-    jwksUrls: omList(readEnvValue(text, 'AUTHENTICATION_PUBLIC_KEYS')),
-    clientSecret: literal(readEnvValue(text, 'OIDC_CLIENT_SECRET') || undefined),
+    jwksUrls: Array.isArray(keys) ? keys.map(String) : undefined,
+    clientSecret: literal(omString(text, 'OIDC_CLIENT_SECRET')),
   }
 }
 

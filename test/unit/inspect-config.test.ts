@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../../src/domain/errors.js'
+import { inspectConfigFile } from '../../src/targets/inspect.js'
+import { ROOT } from '../helpers/cli.js'
+
+// doctor --config reads rendered files back; these are the golden files render-config is tested against.
+const fixture = (rel: string): string => readFileSync(path.join(ROOT, 'test', 'fixtures', 'expected', rel), 'utf8')
+const CLIENT = '0oa1example2client3'
+const SECRET = 'S3cr3t-from-Okta_0123456789abcdef'
+
+describe('inspectConfigFile', () => {
+  it('reads Galaxy backends: api_url, client, redirect URI, literal secret', () => {
+    expect(inspectConfigFile('galaxy', 'oidc_backends_config.xml', fixture('galaxy/custom-as/oidc_backends_config.xml'))).toEqual({
+      issuer: 'https://example.okta.com/oauth2/default',
+      clientId: CLIENT,
+      redirectUris: ['https://galaxy.example.org/galaxy/authnz/okta/callback'],
+      clientSecret: SECRET,
+    })
+    expect(inspectConfigFile('galaxy', 'oidc_config.xml', fixture('galaxy/custom-as/oidc_config.xml'))).toBeUndefined()
+  })
+
+  it('reads Pomerium config.yaml and its env form alike', () => {
+    const yaml = inspectConfigFile('pomerium', 'config.yaml', fixture('pomerium/native/config.yaml'))
+    const env = inspectConfigFile('pomerium', 'pomerium.env', fixture('pomerium/env/pomerium.env'))
+    expect(yaml).toEqual({
+      issuer: 'https://example.okta.com',
+      clientId: CLIENT,
+      redirectUris: ['https://authenticate.example.com/oauth2/callback'],
+      clientSecret: SECRET,
+    })
+    expect(env).toEqual(yaml)
+  })
+
+  it('treats ${VAR} secret references as no literal secret', () => {
+    expect(inspectConfigFile('kestra', 'kestra.env', fixture('kestra/env-secret-ref/kestra.env'))).toEqual({
+      issuer: 'https://example.okta.com',
+      clientId: CLIENT,
+      clientSecret: undefined,
+    })
+    expect(inspectConfigFile('kestra', 'application.yaml', fixture('kestra/native/application.yaml'))?.clientSecret).toBe(SECRET)
+  })
+
+  it('reads OpenMetadata env values as the YAML OpenMetadata pastes them into', () => {
+    const env = inspectConfigFile('openmetadata', 'openmetadata.env', fixture('openmetadata/env/openmetadata.env'))
+    const yaml = inspectConfigFile('openmetadata', 'openmetadata.yaml', fixture('openmetadata/native/openmetadata.yaml'))
+    expect(env).toEqual({
+      issuer: 'https://example.okta.com/oauth2/default',
+      clientId: CLIENT,
+      redirectUris: ['https://om.example.com/callback'],
+      jwksUrls: ['https://example.okta.com/oauth2/default/v1/keys', 'https://om.example.com/api/v1/system/config/jwks'],
+      clientSecret: SECRET,
+    })
+    expect(yaml).toEqual(env)
+  })
+
+  it('names the files it understands for an unknown one', () => {
+    expect(() => inspectConfigFile('kestra', 'notes.txt', '')).toThrow(ConfigError)
+    expect(() => inspectConfigFile('kestra', 'notes.txt', '')).toThrow('could not tell what kind of kestra file notes.txt is')
+  })
+})
