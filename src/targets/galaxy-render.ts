@@ -1,8 +1,9 @@
+import { templateText } from './templates.js'
 import type { Document, Element } from '@xmldom/xmldom'
 import { ConfigError } from '../domain/errors.js'
 import { appendIndented, checkXmlValue, childElements, parseXml, serializeXml, setText } from './xml-doc.js'
 import { parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
-import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
+import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
 const BACKENDS = 'oidc_backends_config.xml'
 const OIDC_CONFIG = 'oidc_config.xml'
@@ -12,14 +13,6 @@ const PROVIDER = 'okta'
 /** The `api_url` social-core's Okta backend needs: the org server's `/oauth2`, or the custom server's issuer. */
 export function galaxyApiUrl(context: RenderContext): string {
   return context.issuerKind === 'org' ? `${context.issuer}/oauth2` : context.issuer
-}
-
-function template(templates: TemplateSet, name: string): string {
-  const text = templates.get(name)
-  if (text === undefined) {
-    throw new ConfigError(`could not find the galaxy template ${name}`, { hint: 'reinstall oidc-setup' })
-  }
-  return text
 }
 
 function secretOf(context: RenderContext): string {
@@ -150,7 +143,7 @@ function apply(path: string, text: string, context: RenderContext): RenderedFile
 export const galaxyRenderer: TargetRenderer = {
   files: () => [BACKENDS, OIDC_CONFIG, GALAXY_YML],
   render(context, templates) {
-    return this.files(context.format).map((name) => apply(name, template(templates, name), context))
+    return this.files(context.format).map((name) => apply(name, templateText(templates, 'galaxy', name), context))
   },
   merge(path, existingText, context) {
     return apply(path, existingText, context)

@@ -1,20 +1,12 @@
-import { ConfigError } from '../domain/errors.js'
+import { templateText } from './templates.js'
 import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
-import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
+import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
 const CONFIG = 'application.yaml'
 const ENV = 'kestra.env'
 const CLIENT = ['micronaut', 'security', 'oauth2', 'clients', 'okta'] as const
 const ENV_PREFIX = 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_'
-
-function template(templates: TemplateSet, name: string): string {
-  const text = templates.get(name)
-  if (text === undefined) {
-    throw new ConfigError(`could not find the kestra template ${name}`, { hint: 'reinstall oidc-setup' })
-  }
-  return text
-}
 
 function applyConfig(file: string, text: string, context: RenderContext): RenderedFile {
   const doc = parseYaml(file, text)
@@ -62,8 +54,8 @@ export const kestraRenderer: TargetRenderer = {
   files: (format) => (format === 'env' ? [ENV] : [CONFIG]),
   render(context, templates) {
     return context.format === 'env'
-      ? [applyEnv(template(templates, ENV), context)]
-      : [applyConfig(CONFIG, template(templates, CONFIG), context)]
+      ? [applyEnv(templateText(templates, 'kestra', ENV), context)]
+      : [applyConfig(CONFIG, templateText(templates, 'kestra', CONFIG), context)]
   },
   merge(path, existingText, context) {
     return path === ENV ? applyEnv(existingText, context) : applyConfig(path, existingText, context)

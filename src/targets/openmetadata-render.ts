@@ -1,8 +1,8 @@
-import { ConfigError } from '../domain/errors.js'
+import { templateText } from './templates.js'
 import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { checkYamlValue, isSafePlain } from './values.js'
 import { getYamlString, parseYaml, setYaml, setYamlDefault, stringifyYaml } from './yaml-doc.js'
-import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
+import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
 const CONFIG = 'openmetadata.yaml'
 const ENV = 'openmetadata.env'
@@ -33,14 +33,6 @@ export function oidcConfiguration(context: RenderContext): Record<string, string
 /** publicKeyUrls: the issuing authorization server's JWKS and OpenMetadata's own (bots and ingestion). */
 function publicKeyUrls(context: RenderContext): string[] {
   return [context.jwksUri, `${context.baseUrl}/api/v1/system/config/jwks`]
-}
-
-function template(templates: TemplateSet, name: string): string {
-  const text = templates.get(name)
-  if (text === undefined) {
-    throw new ConfigError(`could not find the openmetadata template ${name}`, { hint: 'reinstall oidc-setup' })
-  }
-  return text
 }
 
 function applyConfig(file: string, text: string, context: RenderContext): RenderedFile {
@@ -143,8 +135,8 @@ export const openmetadataRenderer: TargetRenderer = {
   files: (format) => (format === 'env' ? [ENV] : [CONFIG]),
   render(context, templates) {
     return context.format === 'env'
-      ? [applyEnv(template(templates, ENV), context)]
-      : [applyConfig(CONFIG, template(templates, CONFIG), context)]
+      ? [applyEnv(templateText(templates, 'openmetadata', ENV), context)]
+      : [applyConfig(CONFIG, templateText(templates, 'openmetadata', CONFIG), context)]
   },
   merge(path, existingText, context) {
     return path === ENV ? applyEnv(existingText, context) : applyConfig(path, existingText, context)

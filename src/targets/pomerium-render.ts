@@ -1,20 +1,12 @@
+import { templateText } from './templates.js'
 import { isScalar } from 'yaml'
-import { ConfigError } from '../domain/errors.js'
 import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
-import type { RenderContext, RenderedFile, TargetRenderer, TemplateSet } from './types.js'
+import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
 const CONFIG = 'config.yaml'
 const ENV = 'pomerium.env'
 const SECRET_BYTES = 32
-
-function template(templates: TemplateSet, name: string): string {
-  const text = templates.get(name)
-  if (text === undefined) {
-    throw new ConfigError(`could not find the pomerium template ${name}`, { hint: 'reinstall oidc-setup' })
-  }
-  return text
-}
 
 /** The domain the example route lives under: the authenticate host without its `authenticate.` label. */
 function exampleDomain(baseUrl: string): string | undefined {
@@ -117,8 +109,8 @@ export const pomeriumRenderer: TargetRenderer = {
   files: (format) => (format === 'env' ? [ENV] : [CONFIG]),
   render(context, templates) {
     return context.format === 'env'
-      ? [applyEnv(template(templates, ENV), context)]
-      : [applyConfig(CONFIG, template(templates, CONFIG), context, true)]
+      ? [applyEnv(templateText(templates, 'pomerium', ENV), context)]
+      : [applyConfig(CONFIG, templateText(templates, 'pomerium', CONFIG), context, true)]
   },
   merge(path, existingText, context) {
     return path === ENV ? applyEnv(existingText, context) : applyConfig(path, existingText, context, false)

@@ -1,31 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Sandbox } from '../../src/sandbox/index.js'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
+import { useSandbox } from '../helpers/sandbox.js'
 
 // doctor against a live (sandbox) org, through the real Okta SDK: green on a fresh setup, then each trap the
 // targets are known for is introduced through the Management API and must show up as its own failing check.
 
-let sandbox: Sandbox
+const { sandbox: currentSandbox, oktaEnv: env } = useSandbox()
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-beforeAll(async () => {
-  const { startSandbox } = await import('../../src/sandbox/index.js')
-  sandbox = await startSandbox()
-})
-
-afterAll(async () => {
-  await sandbox?.close()
-})
-
-const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
-
 async function api(method: string, url: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${sandbox.orgUrl}${url}`, {
+  const res = await fetch(`${currentSandbox().orgUrl}${url}`, {
     method,
-    headers: { Authorization: `SSWS ${sandbox.apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: { Authorization: `SSWS ${currentSandbox().apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()

@@ -1,26 +1,15 @@
 import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Sandbox } from '../../src/sandbox/index.js'
+import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
+import { useSandbox } from '../helpers/sandbox.js'
 
 // `setup` end to end against the sandbox, through the real Okta SDK and openid-client: one command from nothing to
 // files on disk and a verified test sign-in, idempotent on re-run.
 
-let sandbox: Sandbox
+const { sandbox: currentSandbox, oktaEnv: env } = useSandbox()
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
-
-beforeAll(async () => {
-  const { startSandbox } = await import('../../src/sandbox/index.js')
-  sandbox = await startSandbox()
-})
-
-afterAll(async () => {
-  await sandbox?.close()
-})
-
-const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
 
 function setup(args: string[], home: string, cwd: string) {
   return runMain(['setup', ...args], { env: env(), configHome: home, cwd })
@@ -75,13 +64,13 @@ describe('setup against the sandbox', () => {
   })
 
   it('refuses --verify without --test-user, before touching Okta', async () => {
-    const mark = sandbox.requestLog.length
+    const mark = currentSandbox().requestLog.length
     const r = await setup(['--target', 'kestra', '--base-url', 'https://k.example.test', '--verify'], tempDir(), tempDir())
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(
       'error: --verify needs --test-user LOGIN (the user to sign in as)\nhint: add --test-user test.user@example.com: setup creates it with a random password kept in the secret store\n',
     )
-    expect(sandbox.requestLog.length).toBe(mark)
+    expect(currentSandbox().requestLog.length).toBe(mark)
   })
 
   it('names the flag to pass when run without a terminal and without --target', async () => {
