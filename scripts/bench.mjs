@@ -24,7 +24,10 @@ function timeOnce(argv, env) {
   return { ms, status: r.status, stderr: r.stderr?.toString() ?? '' }
 }
 
-/** Times `node <argv>` `runs` times (after one warm-up) and measures peak RSS in one extra run. */
+/**
+ * Times `node <argv>` `runs` times (after one warm-up), each run right after a bare `node -e 0`, so the ratio
+ * compares runs made under the same load; measures peak RSS in one extra run.
+ */
 function timeNode(argv, { env = {}, runs: n = runs, expectStatus = 0 } = {}) {
   const fullEnv = { ...process.env, NO_COLOR: '1', ...env }
   const first = timeOnce(argv, fullEnv)
@@ -32,7 +35,9 @@ function timeNode(argv, { env = {}, runs: n = runs, expectStatus = 0 } = {}) {
     throw new Error(`node ${argv.join(' ')} exited ${first.status}: ${first.stderr.slice(0, 500)}`)
   }
   const times = []
+  const baselines = []
   for (let i = 0; i < n; i++) {
+    baselines.push(timeOnce(['-e', '0'], fullEnv).ms)
     times.push(timeOnce(argv, fullEnv).ms)
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'))
@@ -49,7 +54,7 @@ function timeNode(argv, { env = {}, runs: n = runs, expectStatus = 0 } = {}) {
     // the process did not exit normally; leave NaN
   }
   rmSync(dir, { recursive: true, force: true })
-  return { medianMs: median(times), peakRssMb }
+  return { medianMs: median(times), baselineMs: median(baselines), ratio: median(times) / median(baselines), peakRssMb }
 }
 
 const baseline = timeNode(['-e', '0'])

@@ -17,7 +17,8 @@ const TARGETS = [
 
 /** Rows for the bench table: time ratio and peak RSS per command. */
 function rows(ctx, label, measured) {
-  const ratio = measured.medianMs / ctx.baselineMs
+  // Against the bare-node runs interleaved with this command's runs (same load), not the one at the start.
+  const ratio = measured.ratio ?? measured.medianMs / ctx.baselineMs
   return [
     {
       name: `${label} (×node)`,
