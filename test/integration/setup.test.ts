@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
+import { runInteractive } from '../helpers/run-interactive.js'
 import { runMain } from '../helpers/run-main.js'
 import { useSandbox } from '../helpers/sandbox.js'
 
@@ -77,5 +78,14 @@ describe('setup against the sandbox', () => {
     const r = await setup(['--base-url', 'https://x.example.test'], tempDir(), tempDir())
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('error: missing --target')
+  })
+
+  it('asks for the target and base URL on a terminal', async () => {
+    const cwd = tempDir()
+    const r = await runInteractive(['setup', '--profile', 'asked'], ['kestra', 'https://asked.example.test'], { env: env(), cwd })
+    expect(r.asked).toEqual(['What are you connecting to Okta?', 'Base URL users open (e.g. https://app.example.com):'])
+    expect(r.stderr).not.toContain('error:')
+    expect(r.code).toBe(0)
+    expect(readFileSync(path.join(cwd, 'kestra', 'application.yaml'), 'utf8')).toContain('client-id:')
   })
 })
