@@ -5,7 +5,7 @@
 // Galaxy's XSD), chromium (one real-browser login test). As root with apt-get they are installed when missing;
 // otherwise the command to run is printed and the tests that need them skip with a reason.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 
 const PACKAGES = {
   'dbus-run-session': 'dbus-x11',
@@ -38,7 +38,17 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1)
 }
 
-const vitest = ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)]
+// The JSON report gives the closing summary line below ("N passed, N failed"), which CI reads.
+const report = '.tmp/vitest-report.json'
+rmSync(report, { force: true })
+const vitest = [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]
 let result
 if (!process.env.DBUS_SESSION_BUS_ADDRESS && has('dbus-run-session') && has('gnome-keyring-daemon')) {
   log('starting a private D-Bus session with an unlocked gnome-keyring for the keychain tests')
@@ -53,5 +63,10 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && has('dbus-run-session') && has('gno
 }
 if (!existsSync('/usr/bin/chromium')) {
   log('chromium was not found at /usr/bin/chromium: the real-browser login test was skipped')
+}
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'))
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+  process.stdout.write(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}\n`)
 }
 process.exit(result.status ?? 1)
