@@ -30,6 +30,17 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
     { json: argv.includes('--json'), debug: argv.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1' },
     chalk,
   )
+  // Whoever stores a secret in the opt-in file store is told, once, that it is not encrypted.
+  const openStore = deps.secretStore
+  let warned = false
+  deps.secretStore = async (request) => {
+    const store = await openStore(request)
+    if (store.kind === 'file' && request?.probe && !warned) {
+      warned = true
+      out.warn(`secrets are kept in the ${store.describe()} (0600, not encrypted); the OS keychain is the default`)
+    }
+    return store
+  }
   try {
     const program = buildProgram(deps, out)
     if (argv.length === 0) {

@@ -39,6 +39,8 @@ describe('setup against the sandbox', () => {
       expect(statSync(secretFile.path).mode & 0o777).toBe(0o600)
       expect(first.stderr).toContain(`setup for profile "${target}"`)
       expect(first.stderr).toContain('next:')
+      // runMain opts into the file store: it says so, once.
+      expect(first.stderr.match(/warning: secrets are kept in the unencrypted file .*secrets\.json \(0600, not encrypted\)/g)).toHaveLength(1)
       if (target === 'galaxy' || target === 'pomerium') {
         expect(doc.verify.some((r: Json) => r.id === 'verify.refresh-token')).toBe(true)
       }
