@@ -126,6 +126,16 @@ export function checkAppSettings(app: OidcApp, req: OktaAppRequirements): CheckR
       ? pass('app.logout-uris', `sign-out redirect URIs include ${list(req.postLogoutRedirectUris)}`)
       : warn('app.logout-uris', `sign-out redirect URIs lack ${list(logouts)}`, 'register them, or sign-out will not return to the app', true),
   )
+  if (req.issuerMode && (app.issuerMode ?? 'ORG_URL') !== req.issuerMode) {
+    results.push(
+      fail(
+        'app.issuer-mode',
+        `the app's ID tokens carry the ${app.issuerMode === 'DYNAMIC' ? 'dynamic' : 'custom domain'} issuer (${app.issuerMode ?? ''}); the target validates the Okta URL`,
+        'set Sign On › OpenID Connect ID Token › Issuer to "Okta URL" (issuer_mode ORG_URL), or run `doctor --fix`',
+        true,
+      ),
+    )
+  }
   if (req.pkceRequired && !app.pkceRequired) {
     results.push(fail('app.pkce', 'PKCE is not required by the app', 'require PKCE for this public client', true))
   }

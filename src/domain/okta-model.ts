@@ -25,6 +25,8 @@ export interface AppSpec {
   pkceRequired: boolean
   /** Only when `refresh_token` is among the grant types. */
   refreshTokenRotation?: 'ROTATE' | 'STATIC' | undefined
+  /** The issuer in the app's ID tokens; Okta omits it without a custom domain, which means ORG_URL. */
+  issuerMode?: 'ORG_URL' | 'CUSTOM_URL' | 'DYNAMIC' | undefined
   /** Admin notes; carries the managed marker. */
   notes?: string | undefined
 }

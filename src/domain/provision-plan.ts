@@ -103,6 +103,9 @@ export function desiredApp(req: OktaAppRequirements, overrides: AppOverrides, pr
     pkceRequired: req.tokenEndpointAuthMethod === 'none' ? true : req.pkceRequired,
     notes: managedNote(profile),
   }
+  if (req.issuerMode) {
+    spec.issuerMode = req.issuerMode
+  }
   if (grantTypes.includes('refresh_token')) {
     spec.refreshTokenRotation = req.refreshTokenRotation ?? (req.applicationType === 'browser' ? 'ROTATE' : 'STATIC')
   }
@@ -229,6 +232,7 @@ export const APP_FIELDS: Array<keyof AppSpec> = [
   'tokenEndpointAuthMethod',
   'pkceRequired',
   'refreshTokenRotation',
+  'issuerMode',
 ]
 
 function unique(values: readonly string[]): string[] {

@@ -800,6 +800,8 @@ function appFromJson(json: Json): OidcApp {
     tokenEndpointAuthMethod: (str(creds.token_endpoint_auth_method) || 'client_secret_basic') as OidcApp['tokenEndpointAuthMethod'],
     pkceRequired: creds.pkce_required === true,
     refreshTokenRotation: rotation === 'ROTATE' || rotation === 'STATIC' ? rotation : undefined,
+    // Okta shows issuer_mode only where a custom domain exists; without one the issuer is the Okta URL.
+    issuerMode: (str(oauth.issuer_mode) || 'ORG_URL') as OidcApp['issuerMode'],
     notes: typeof notes === 'string' ? notes : undefined,
   }
 }
@@ -822,6 +824,9 @@ function appToJson(spec: AppSpec, base: Json): Json {
     oauth.refresh_token = { rotation_type: spec.refreshTokenRotation, leeway: 30 }
   } else {
     delete oauth.refresh_token
+  }
+  if (spec.issuerMode) {
+    oauth.issuer_mode = spec.issuerMode
   }
   if (!('consent_method' in oauth)) {
     oauth.consent_method = 'TRUSTED'

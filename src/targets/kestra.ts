@@ -22,6 +22,7 @@ export const kestra: RenderableTarget = {
       tokenEndpointAuthMethod: 'client_secret_basic',
       pkceRequired: false,
       authServer: 'org',
+      issuerMode: 'ORG_URL',
       notes: [
         'the callback path ends in the client key "okta" (micronaut.security.oauth2.clients.okta)',
         'set the app\'s ID token issuer to "Okta URL" when the org has a custom domain',

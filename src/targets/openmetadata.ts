@@ -23,6 +23,7 @@ export const openmetadata: RenderableTarget = {
       tokenEndpointAuthMethod: 'client_secret_post',
       pkceRequired: false,
       authServer: 'default',
+      issuerMode: 'ORG_URL',
       refreshTokenRotation: 'STATIC',
       notes: [
         'use a custom authorization server (e.g. default): OpenMetadata expects publicKeyUrls to hold {issuer}/v1/keys',

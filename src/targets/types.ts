@@ -21,6 +21,11 @@ export interface OktaAppRequirements {
   authServer: AuthServerChoice
   /** Refresh token rotation, when `refresh_token` is among the grant types. */
   refreshTokenRotation?: 'ROTATE' | 'STATIC' | undefined
+  /**
+   * The issuer the app's ID tokens carry (`settings.oauthClient.issuer_mode`), when the target needs one: Kestra and
+   * OpenMetadata validate against the Okta URL, which differs from the default once the org has a custom domain.
+   */
+  issuerMode?: 'ORG_URL' | undefined
   /** Origins to register as trusted (CORS + redirect), for browser apps. */
   trustedOrigins?: string[] | undefined
   /** Why each non-obvious choice was made; shown by `targets` and `render-config`. */

@@ -74,6 +74,21 @@ describe('doctor against the sandbox', () => {
     expect(after.settings.oauthClient.grant_types.sort()).toEqual(['authorization_code', 'refresh_token'])
   })
 
+  it('finds a Kestra app whose ID tokens carry the custom-domain issuer, and --fix sets it back to the Okta URL', async () => {
+    const home = tempDir()
+    const created = await provision('kestra-issuer', 'kestra', 'https://kestra-issuer.example.test', home)
+    const app = await api('GET', `/api/v1/apps/${created.appId}`)
+    expect(app.settings.oauthClient.issuer_mode).toBe('ORG_URL')
+    app.settings.oauthClient.issuer_mode = 'CUSTOM_URL'
+    await api('PUT', `/api/v1/apps/${created.appId}`, app)
+    const broken = await doctor(['--profile', 'kestra-issuer'], home)
+    expect(broken.code).toBe(3)
+    expect(broken.stdout).toContain("✗ the app's ID tokens carry the custom domain issuer (CUSTOM_URL); the target validates the Okta URL")
+    const fixed = await doctor(['--profile', 'kestra-issuer', '--fix', '--yes'], home)
+    expect(fixed.code).toBe(0)
+    expect((await api('GET', `/api/v1/apps/${created.appId}`)).settings.oauthClient.issuer_mode).toBe('ORG_URL')
+  })
+
   it('finds a client without an access policy on its custom server (the "Policy evaluation failed" trap)', async () => {
     const home = tempDir()
     const created = await provision('kestra', 'kestra', 'https://kestra.example.test', home, undefined, ['--auth-server', 'new'])
