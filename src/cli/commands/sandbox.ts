@@ -74,7 +74,7 @@ export const registerSandbox: RegisterCommand = (program, ctx) => {
         }
         out.success(`sandbox org running at ${running.orgUrl}${state ? ` (state in ${state})` : ' (in memory)'}`)
         out.hint(`issuers: ${running.orgUrl} (org) and ${running.issuer('default')} (default server)`)
-        out.hint(`use it: OKTA_CLIENT_ORGURL=${running.orgUrl} OKTA_CLIENT_TOKEN=<apiToken> oidc-setup okta create-app …`)
+        out.hint(`use it: oidc-setup okta configure --org-url ${running.orgUrl} (it asks for the apiToken above), or set OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN`)
         if (options.autoLogin) {
           out.info(`auto-login: every sign-in completes as ${options.autoLogin}`)
         }
