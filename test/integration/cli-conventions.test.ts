@@ -36,6 +36,13 @@ describe('CLI conventions', () => {
     expect(r.stderr).toContain('Usage: oidc-setup')
   })
 
+  it('colors only when asked: FORCE_COLOR colors a pipe, NO_COLOR (and a pipe) does not', async () => {
+    const forced = await runCli(['completion', 'tcsh'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })
+    expect(forced.stderr).toContain('\x1b[31merror:\x1b[39m unknown shell "tcsh"')
+    const plain = await runCli(['completion', 'tcsh'], { env: { NO_COLOR: undefined } })
+    expect(plain.stderr).toBe('error: unknown shell "tcsh"\nhint: use one of: bash, zsh, fish\n')
+  })
+
   it('rejects an unknown --secret-store value', async () => {
     const r = await runCli(['--secret-store', 'vault', '--version'])
     expect(r.code).toBe(2)
