@@ -5,6 +5,7 @@ import { systemBrowser, type Browser } from './infra/browser.js'
 import { systemClock, type Clock } from './infra/clock.js'
 import { configHome } from './infra/config-home.js'
 import { nodeFileSystem, type FileSystem } from './infra/fs.js'
+import { createOidcClient, type OidcClient } from './infra/oidc.js'
 import { processIo, type Io } from './infra/io.js'
 import { FileProfileStore, type ProfileStore } from './infra/profile-store.js'
 import { inquirerPrompt, type Prompt } from './infra/prompt.js'
@@ -41,6 +42,8 @@ export interface Deps {
   interrupt: AbortSignal
   /** Connects to the Okta Management API (loads @okta/okta-sdk-nodejs on first call). */
   oktaAdmin(credentials: OktaCredentials, options?: OktaAdminOptions): Promise<OktaAdmin>
+  /** Discovers OpenID Connect issuers (loads openid-client on first call). */
+  oidc: OidcClient
 }
 
 /** Resolves which secret store the user asked for. */
@@ -77,6 +80,7 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     oktaAdmin:
       overrides.oktaAdmin ??
       (async (credentials, options) => (await import('./infra/okta-admin.js')).createOktaAdmin(credentials, options)),
+    oidc: overrides.oidc ?? createOidcClient(),
     secretStore:
       overrides.secretStore ??
       (async (request = {}) => {

@@ -1,6 +1,10 @@
 import type { RegisterCommand } from '../context.js'
 import { registerCompletion } from './completion.js'
 import { registerDoctor } from './doctor.js'
+import { registerLogin } from './login.js'
+import { registerLogout } from './logout.js'
+import { registerStatus } from './status.js'
+import { registerToken } from './token.js'
 import { registerSetup } from './setup.js'
 import { registerOktaAppsList } from './okta-apps-list.js'
 import { registerOktaConfigure } from './okta-configure.js'
@@ -23,6 +27,10 @@ export const commandModules: RegisterCommand[] = [
   registerOktaShow,
   registerOktaDeleteApp,
   registerRenderConfig,
+  registerLogin,
+  registerToken,
+  registerStatus,
+  registerLogout,
   registerTargets,
   registerDoctor,
   registerSandbox,
