@@ -15,6 +15,8 @@ export interface GetTokenInput {
 
 /** The edges `token` uses; `oidc` and `lock` are touched only when a refresh is due. */
 export interface GetTokenDeps {
+  /** Whether the profile exists (a typo is reported without touching the keychain). */
+  profileExists(profile: string): Promise<boolean>
   secretStore(): Promise<SecretStore>
   clock: Clock
   oidc: OidcClient
@@ -38,6 +40,9 @@ function loginHint(profile: string): string {
  * else a refreshed one, under a lock so concurrent calls never spend one refresh token twice.
  */
 export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<GetTokenResult> {
+  if (!(await deps.profileExists(input.profile))) {
+    throw new AuthError(`not logged in with profile "${input.profile}" (no such profile)`, { hint: loginHint(input.profile) })
+  }
   const store = await deps.secretStore()
   const key = secretKeys.tokenSet(input.profile)
   const nowSeconds = (): number => Math.floor(deps.clock.now().getTime() / 1000)

@@ -34,6 +34,7 @@ export const registerToken: RegisterCommand = (program, ctx) => {
       const result = await getToken(
         { profile: globals.profile, kind, minValiditySeconds: minValidity },
         {
+          profileExists: async (profile) => (await deps.profiles.get(profile)) !== undefined,
           secretStore: () => deps.secretStore({ kind: globals.secretStore }),
           clock: deps.clock,
           oidc: deps.oidc,
