@@ -23,13 +23,22 @@ export async function runWith(
     browser?: Browser
     clock?: Clock
     interrupt?: AbortSignal
+    /** Sees stderr as it is written (to act on a printed URL while the command waits). */
+    onStderr?: (text: string) => void
   },
 ): Promise<LoginRun> {
   let stdout = ''
   let stderr = ''
   const io: Io = {
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stderr: {
+      write: (s: string) => {
+        stderr += s
+        options.onStderr?.(stderr)
+        return true
+      },
+      isTTY: false,
+    },
     readStdin: async () => '',
     stdinIsTTY: false,
     env: { NO_COLOR: '1', OIDC_SETUP_SECRET_STORE: 'file', ...options.env },

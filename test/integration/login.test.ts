@@ -1,0 +1,668 @@
+// login, token, status and logout against the sandbox, through main() in-process and the built CLI. One file on
+// purpose: the default loopback ports are fixed (the cli preset registers exactly them), so these tests run in
+// sequence.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import * as oidc from 'openid-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sandbox } from '../../src/sandbox/index.js'
+import { DEFAULT_LOGIN_PORTS } from '../../src/domain/loopback.js'
+import { secretKeys } from '../../src/domain/profile.js'
+import type { Browser } from '../../src/infra/browser.js'
+import { KeychainSecretStore } from '../../src/infra/secret-store.js'
+import { ROOT, runCli, tempDir } from '../helpers/cli.js'
+import { keychainSkipReason, skipKeychain } from '../helpers/keychain.js'
+import { FakeClock, httpBrowser, runWith } from '../helpers/login.js'
+import { runMain } from '../helpers/run-main.js'
+import { browse } from '../helpers/sandbox-browser.js'
+
+let sb: Sandbox
+let user: { login: string; password: string }
+
+beforeAll(async () => {
+  const { startSandbox } = await import('../../src/sandbox/index.js')
+  sb = await startSandbox()
+  user = sb.users[0] as { login: string; password: string }
+})
+
+afterAll(async () => {
+  await sb?.close()
+})
+
+/** A config home with the cli app created through the product. */
+async function cliProfile(profile = 'cli', extra: string[] = ['--assign-group', 'Everyone']): Promise<{ home: string; clientId: string; issuer: string }> {
+  const home = tempDir('oidc-setup-login-')
+  const r = await runMain(['okta', 'create-app', '--target', 'cli', '--profile', profile, ...extra, '--json'], {
+    env: { OKTA_CLIENT_ORGURL: sb.orgUrl, OKTA_CLIENT_TOKEN: sb.apiToken },
+    configHome: home,
+  })
+  expect(r.code, r.stderr).toBe(0)
+  const saved = JSON.parse(readFileSync(path.join(home, 'profiles', `${profile}.json`), 'utf8')) as { clientId: string; issuer: string }
+  return { home, clientId: saved.clientId, issuer: saved.issuer }
+}
+
+function storedSecrets(home: string): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>
+  } catch {
+    return {}
+  }
+}
+
+function storedSet(home: string, profile = 'cli'): Record<string, unknown> | undefined {
+  const text = storedSecrets(home)[secretKeys.tokenSet(profile)]
+  return text ? (JSON.parse(text) as Record<string, unknown>) : undefined
+}
+
+async function occupy(port: number): Promise<net.Server> {
+  const server = net.createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ port, host: '127.0.0.1' }, () => resolve())
+  })
+  return server
+}
+
+async function release(server: net.Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+}
+
+async function introspect(issuer: string, clientId: string, token: string): Promise<boolean> {
+  const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
+  return (await oidc.tokenIntrospection(config, token)).active
+}
+
+describe('login → token → refresh → logout on the sandbox', () => {
+  it('end to end on the real path: create-app --target cli, login, token, refresh after expiry, status, logout, introspection', async () => {
+    const { home, clientId, issuer } = await cliProfile()
+    const browser = httpBrowser(user)
+    const login = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(login.code, login.stderr).toBe(0)
+    expect(login.stdout).toBe('')
+    expect(browser.opened).toHaveLength(1)
+    const authUrl = new URL(browser.opened[0] ?? '')
+    expect(authUrl.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(authUrl.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[0]}/callback`)
+    expect(authUrl.searchParams.get('scope')).toBe('openid profile email offline_access')
+    expect(authUrl.searchParams.get('state')).toBeTruthy()
+    expect(authUrl.searchParams.get('nonce')).toBeTruthy()
+    expect(login.stderr).toContain(authUrl.href)
+    expect(login.stderr).toContain(`signed in as ${user.login}`)
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.status).toBe(200)
+    expect(page?.body).toContain('Signed in')
+
+    const first = storedSet(home) as { accessToken: string; refreshToken: string; idToken: string }
+    expect(first.refreshToken).toBeTruthy()
+
+    const token = await runWith(['token', '--profile', 'cli'], { configHome: home })
+    expect(token.code, token.stderr).toBe(0)
+    expect(token.stdout).toBe(`${first.accessToken}\n`)
+
+    const status = await runWith(['status', '--json'], { configHome: home })
+    expect(status.code, status.stderr).toBe(0)
+    const rows = (JSON.parse(status.stdout) as { profiles: Array<Record<string, unknown>> }).profiles
+    expect(rows).toEqual([
+      expect.objectContaining({ profile: 'cli', loggedIn: true, issuer, clientId, email: user.login, hasRefreshToken: true }),
+    ])
+    expect(status.stdout).not.toContain(first.accessToken)
+    expect(status.stdout).not.toContain(first.refreshToken)
+
+    // Two hours later the access token has expired: `token` refreshes, the rotated refresh token replaces the old one.
+    const clock = new FakeClock()
+    clock.advance(7200)
+    const refreshed = await runWith(['token', '--profile', 'cli', '--format', 'json'], { configHome: home, clock })
+    expect(refreshed.code, refreshed.stderr).toBe(0)
+    const doc = JSON.parse(refreshed.stdout) as { token: string; refreshed: boolean; expiresAt: string }
+    expect(doc.refreshed).toBe(true)
+    expect(doc.token).not.toBe(first.accessToken)
+    const second = storedSet(home) as { accessToken: string; refreshToken: string; idToken: string }
+    expect(second.accessToken).toBe(doc.token)
+    expect(second.refreshToken).not.toBe(first.refreshToken)
+    expect(second.idToken).toBeTruthy()
+
+    const logout = await runWith(['logout', '--profile', 'cli'], { configHome: home })
+    expect(logout.code, logout.stderr).toBe(0)
+    expect(logout.stdout).toContain('logged out of profile cli (revoked: refresh token, access token)')
+    expect(storedSet(home)).toBeUndefined()
+    expect(await introspect(issuer, clientId, second.refreshToken)).toBe(false)
+
+    const after = await runWith(['token', '--profile', 'cli'], { configHome: home })
+    expect(after.code).toBe(4)
+    expect(after.stderr).toContain('error: not logged in with profile "cli"')
+    expect(after.stderr).toContain('run `oidc-setup login --profile cli`')
+  })
+})
+
+describe('login failures (each stores nothing)', () => {
+  it('rejects a callback with the wrong state', async () => {
+    const { home } = await cliProfile()
+    const browser = httpBrowser(user, {
+      tamper: (url) => {
+        const wrong = new URL(url)
+        wrong.searchParams.set('state', 'not-the-state-of-this-login')
+        return wrong
+      },
+    })
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('error: could not complete the login: state mismatch (the callback does not belong to this login)')
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.status).toBe(400)
+    expect(page?.body).toContain('State mismatch')
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('accepts exactly one callback: a replay is refused while the first is redeemed, and the port is closed after', async () => {
+    const { home } = await cliProfile()
+    const browser = httpBrowser(user, { deliver: 2 })
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code, r.stderr).toBe(0)
+    const pages = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(pages.map((p) => p.status).sort()).toEqual([200, 400])
+    expect(pages.find((p) => p.status === 400)?.body).toContain('already been completed')
+    await expect(fetch(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[0]}/callback?code=x&state=y`)).rejects.toThrow()
+    expect(storedSet(home)).toBeDefined()
+  })
+
+  it("shows the server's error callback as it is (unassigned user) with a hint", async () => {
+    const { home } = await cliProfile('unassigned', ['--name', 'oidc-setup login (nobody assigned)'])
+    const browser = httpBrowser(user)
+    const r = await runWith(['login', '--profile', 'unassigned'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('error: could not complete the login: the authorization server answered access_denied: User is not assigned to the client application.')
+    expect(r.stderr).toContain('hint: ask your Okta administrator to assign you to the app')
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.status).toBe(400)
+    expect(page?.body).toContain('User is not assigned to the client application.')
+    expect(storedSet(home, 'unassigned')).toBeUndefined()
+  })
+
+  it('times out (exit 4) and releases the port', async () => {
+    const { home } = await cliProfile()
+    const r = await runWith(['login', '--profile', 'cli', '--no-browser', '--timeout', '0.5'], { configHome: home })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('(--no-browser: open the URL above yourself)')
+    expect(r.stderr).toContain('error: login timed out after 1 s waiting for the browser sign-in')
+    await release(await occupy(DEFAULT_LOGIN_PORTS[0] ?? 0))
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('ends on Ctrl-C with exit 130 and releases the port', async () => {
+    const { home } = await cliProfile()
+    const controller = new AbortController()
+    const r = await runWith(['login', '--profile', 'cli', '--no-browser'], {
+      configHome: home,
+      interrupt: controller.signal,
+      onStderr: (text) => {
+        if (text.includes('open this URL') && !controller.signal.aborted) {
+          setTimeout(() => controller.abort(), 20)
+        }
+      },
+    })
+    expect(r.code).toBe(130)
+    await release(await occupy(DEFAULT_LOGIN_PORTS[0] ?? 0))
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('falls back to the next registered port when the first is busy', async () => {
+    const { home } = await cliProfile()
+    const busy = await occupy(DEFAULT_LOGIN_PORTS[0] ?? 0)
+    try {
+      const browser = httpBrowser(user)
+      const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+      expect(r.code, r.stderr).toBe(0)
+      expect(new URL(browser.opened[0] ?? '').searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[1]}/callback`)
+      expect(r.stderr).toContain(`waiting for the sign-in on http://127.0.0.1:${DEFAULT_LOGIN_PORTS[1]}/callback`)
+    } finally {
+      await release(busy)
+    }
+  })
+
+  it('says clearly when every registered port is busy', async () => {
+    const { home } = await cliProfile()
+    const busy = await Promise.all(DEFAULT_LOGIN_PORTS.map((p) => occupy(p)))
+    try {
+      const r = await runWith(['login', '--profile', 'cli'], { configHome: home })
+      expect(r.code).toBe(4)
+      expect(r.stderr).toContain(`error: could not start the login listener: ports ${DEFAULT_LOGIN_PORTS.join(', ')} on 127.0.0.1 are all in use`)
+      expect(r.stderr).toContain('hint: stop the program holding them, or pass --port N')
+    } finally {
+      await Promise.all(busy.map(release))
+    }
+  })
+
+  it('refuses an issuer that the server does not name as itself (issuer mismatch)', async () => {
+    const { home, clientId, issuer } = await cliProfile()
+    const other = issuer.replace('127.0.0.1', 'localhost')
+    const r = await runWith(['login', '--profile', 'other', '--issuer', other, '--client-id', clientId], { configHome: home })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain(`error: could not discover the issuer ${other}: issuer mismatch (the server does not identify itself as ${other})`)
+    expect(storedSet(home, 'other')).toBeUndefined()
+  })
+
+  it('refuses an http issuer that is not on a loopback host', async () => {
+    const { home } = await cliProfile()
+    const r = await runWith(['login', '--issuer', 'http://example.okta.com/oauth2/default', '--client-id', '0oa1'], { configHome: home })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('error: the issuer must be an https URL: "http://example.okta.com/oauth2/default"')
+  })
+})
+
+describe('token refresh failures and concurrency', () => {
+  it('a revoked refresh token ends in exit 4 with "run `oidc-setup login`"', async () => {
+    const { home, clientId, issuer } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    const set = storedSet(home) as { refreshToken: string }
+    const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
+    await oidc.tokenRevocation(config, set.refreshToken, { token_type_hint: 'refresh_token' })
+    const r = await runWith(['token', '--profile', 'cli', '--min-validity', '100000'], { configHome: home })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('error: could not refresh the token of profile "cli": the authorization server answered invalid_grant')
+    expect(r.stderr).toContain('hint: run `oidc-setup login --profile cli`')
+    expect(r.stdout).toBe('')
+  })
+
+  it('concurrent `token` processes spend the refresh token once (lock in the config home)', async () => {
+    const { home } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    // Expire the stored access token (the file store is the opt-in one, so the test can edit it).
+    const secrets = storedSecrets(home)
+    const key = secretKeys.tokenSet('cli')
+    const set = JSON.parse(secrets[key] ?? '{}') as { expiresAt: number; accessToken: string }
+    set.expiresAt = Math.floor(Date.now() / 1000) - 10
+    writeFileSync(path.join(home, 'secrets.json'), JSON.stringify({ ...secrets, [key]: JSON.stringify(set) }), { mode: 0o600 })
+    const tokenPath = new URL(`${sb.issuer('default')}/v1/token`).pathname
+    const before = sb.requestLog.filter((e) => e.method === 'POST' && e.path === tokenPath).length
+    const env = { OIDC_SETUP_CONFIG_DIR: home, OIDC_SETUP_SECRET_STORE: 'file' }
+    const runs = await Promise.all(Array.from({ length: 4 }, () => runCli(['token', '--profile', 'cli'], { env })))
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0)
+    }
+    const printed = new Set(runs.map((run) => run.stdout))
+    expect(printed.size).toBe(1)
+    expect([...printed][0]).not.toBe(`${set.accessToken}\n`)
+    expect(sb.requestLog.filter((e) => e.method === 'POST' && e.path === tokenPath).length - before).toBe(1)
+  })
+})
+
+/** Every file under a directory (what the tool wrote into its config home). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name)
+    return statSync(full).isDirectory() ? filesUnder(full) : [full]
+  })
+}
+
+describe('secret stores', () => {
+  it.skipIf(skipKeychain)(`keeps the token set in the real Secret Service and in no file (${keychainSkipReason})`, async () => {
+    const { home } = await cliProfile()
+    const env = { OIDC_SETUP_SECRET_STORE: 'keychain' }
+    const login = await runWith(['login', '--profile', 'cli'], { configHome: home, env, browser: httpBrowser(user) })
+    expect(login.code, login.stderr).toBe(0)
+    expect(login.stderr).toMatch(/tokens kept in the (Secret Service keychain|macOS Keychain|Windows Credential Manager)/)
+    try {
+      const keychain = new KeychainSecretStore(await import('@napi-rs/keyring'), process.platform)
+      const set = JSON.parse((await keychain.get(secretKeys.tokenSet('cli'))) ?? '{}') as Record<string, string>
+      expect(set.accessToken).toBeTruthy()
+      const secrets = [set.accessToken, set.refreshToken, set.idToken].filter((v): v is string => typeof v === 'string')
+      expect(secrets).toHaveLength(3)
+      const token = await runWith(['token', '--profile', 'cli'], { configHome: home, env })
+      expect(token.code, token.stderr).toBe(0)
+      expect(token.stdout).toBe(`${set.accessToken}\n`)
+      const written = filesUnder(home)
+      expect(written.some((f) => f.endsWith(path.join('profiles', 'cli.json')))).toBe(true)
+      for (const file of written) {
+        const text = readFileSync(file, 'utf8')
+        for (const secret of secrets) {
+          expect(text.includes(secret), `${file} holds a token`).toBe(false)
+        }
+      }
+    } finally {
+      const logout = await runWith(['logout', '--profile', 'cli'], { configHome: home, env })
+      expect(logout.code, logout.stderr).toBe(0)
+    }
+  })
+
+  it.skipIf(process.platform !== 'linux')('keychain unavailable: a clear error before anything is sent, exit 3 (linux: no D-Bus session)', async () => {
+    const { home } = await cliProfile()
+    const r = await runCli(['login', '--profile', 'cli', '--no-browser', '--timeout', '5'], {
+      env: { OIDC_SETUP_CONFIG_DIR: home, OIDC_SETUP_SECRET_STORE: undefined, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/oidc-setup-test-bus' },
+    })
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('error: no usable OS keychain')
+    expect(r.stderr).toContain('--secret-store file')
+    expect(r.stderr).not.toContain('open this URL')
+  })
+
+  it('keychain unavailable: works with the opt-in file store (built CLI, --browser-command)', async () => {
+    const { home } = await cliProfile()
+    const r = await runCli(
+      ['login', '--profile', 'cli', '--secret-store', 'file', '--browser-command', `${process.execPath} ${path.join(ROOT, 'scripts', 'demo-browser.mjs')}`, '--timeout', '20'],
+      {
+        env: {
+          OIDC_SETUP_CONFIG_DIR: home,
+          OIDC_SETUP_SECRET_STORE: undefined,
+          DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/oidc-setup-test-bus',
+          OIDC_SETUP_DEMO_LOGIN: user.login,
+          OIDC_SETUP_DEMO_PASSWORD: user.password,
+        },
+      },
+    )
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('(0600, not encrypted)')
+    expect(storedSet(home)).toBeDefined()
+    const token = await runCli(['token', '--profile', 'cli', '--format', 'exec-credential', '--secret-store', 'file'], { env: { OIDC_SETUP_CONFIG_DIR: home } })
+    expect(token.code, token.stderr).toBe(0)
+    const credential = JSON.parse(token.stdout) as { apiVersion: string; kind: string; status: { token: string; expirationTimestamp: string } }
+    expect(credential).toMatchObject({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential' })
+    expect(credential.status.token).toBe((storedSet(home) as { accessToken: string }).accessToken)
+    expect(credential.status.expirationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+  })
+})
+
+describe('other ways to sign in', () => {
+  it('--device: prints the verification URL and code, polls until the user approves', async () => {
+    const { home } = await cliProfile()
+    let browsing: Promise<unknown> | undefined
+    const r = await runWith(['login', '--profile', 'cli', '--device', '--timeout', '30'], {
+      configHome: home,
+      onStderr: (text) => {
+        const m = /or open (\S+)/.exec(text)
+        if (m?.[1] && !browsing) {
+          browsing = browse(m[1], { login: user.login, password: user.password })
+        }
+      },
+    })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/on any device, open \S+ and enter the code \S+/)
+    expect(await browsing).toMatchObject({ status: 200 })
+    expect(storedSet(home)).toMatchObject({ email: user.login })
+  }, 20_000)
+
+  const chromium = '/usr/bin/chromium'
+  const hasChromium = (() => {
+    try {
+      return statSync(chromium).isFile()
+    } catch {
+      return false
+    }
+  })()
+  it.skipIf(!hasChromium)(`real headless Chromium signs in on the sandbox page (needs ${chromium}; CI installs it)`, async () => {
+    const { home } = await cliProfile()
+    const { chromium: launcher } = await import('playwright-core')
+    const profileDir = tempDir('oidc-setup-chromium-')
+    const context = await launcher.launchPersistentContext(profileDir, {
+      executablePath: chromium,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    let finalPage: Promise<string> | undefined
+    const browser: Browser = {
+      async open(url) {
+        finalPage = (async () => {
+          const page = await context.newPage()
+          await page.goto(url)
+          await page.fill('#username', user.login)
+          await page.fill('#password', user.password)
+          await Promise.all([page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/), page.click('#sign-in')])
+          await page.waitForLoadState('domcontentloaded')
+          return page.content()
+        })()
+        return true
+      },
+    }
+    try {
+      const r = await runWith(['login', '--profile', 'cli', '--timeout', '30'], { configHome: home, browser })
+      expect(r.code, r.stderr).toBe(0)
+      expect(await finalPage).toContain('You are signed in')
+      expect(storedSet(home)).toMatchObject({ email: user.login })
+    } finally {
+      await context.close()
+    }
+  }, 40_000)
+})
+
+/** Resolves once a port on 127.0.0.1 can be bound again (the listener released it). */
+async function isFree(port: number): Promise<boolean> {
+  try {
+    await release(await occupy(port))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A browser that "opens" and then does nothing (the user never signs in). */
+function idleBrowser(): { opened: string[]; open(url: string): Promise<boolean> } {
+  const opened: string[] = []
+  return {
+    opened,
+    async open(url) {
+      opened.push(url)
+      return true
+    },
+  }
+}
+
+describe('login failures: nothing is stored, the port is released', () => {
+  it('wrong state in the callback → exit 4 "state mismatch", failure page, nothing stored', async () => {
+    const { home } = await cliProfile()
+    const browser = httpBrowser(user, {
+      tamper: (url) => {
+        url.searchParams.set('state', 'forged-state')
+        return url
+      },
+    })
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('error: could not complete the login: state mismatch (the callback does not belong to this login)')
+    expect(r.stderr).toContain('hint: ')
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.status).toBe(400)
+    expect(page?.body).toContain('State mismatch')
+    expect(storedSet(home)).toBeUndefined()
+    expect(await isFree(DEFAULT_LOGIN_PORTS[0] as number)).toBe(true)
+  })
+
+  it('replayed callback: the second delivery of the same redirect is refused, the login completes once', async () => {
+    const { home } = await cliProfile()
+    const browser = httpBrowser(user, { deliver: 2 })
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code, r.stderr).toBe(0)
+    const pages = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(pages.map((p) => p.status).sort()).toEqual([200, 400])
+    expect(pages.find((p) => p.status === 400)?.body).toContain('already been completed')
+    expect(storedSet(home)?.accessToken).toBeTruthy()
+  })
+
+  it('replaying a used callback against a new login → exit 4, nothing stored', async () => {
+    const { home } = await cliProfile()
+    let captured: URL | undefined
+    const first = httpBrowser(user, {
+      tamper: (url) => {
+        captured = new URL(url)
+        return url
+      },
+    })
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: first })).code).toBe(0)
+    const other = tempDir('oidc-setup-login-')
+    const { home: otherHome } = { home: other }
+    // A second login; the "browser" delivers the old redirect (old state, spent code) instead of signing in.
+    const replay = {
+      deliveries: [] as Array<Promise<{ status: number; body: string }>>,
+      async open() {
+        this.deliveries.push(fetch(captured as URL).then(async (res) => ({ status: res.status, body: await res.text() })))
+        return true
+      },
+    }
+    const saved = readFileSync(path.join(home, 'profiles', 'cli.json'), 'utf8')
+    const { mkdirSync, writeFileSync } = await import('node:fs')
+    mkdirSync(path.join(otherHome, 'profiles'), { recursive: true })
+    writeFileSync(path.join(otherHome, 'profiles', 'cli.json'), saved)
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: otherHome, browser: replay })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('state mismatch')
+    expect((await replay.deliveries[0])?.status).toBe(400)
+    expect(storedSet(otherHome)).toBeUndefined()
+  })
+
+  it('error callback from the server (user not assigned) → exit 4 with the server\'s text and a hint', async () => {
+    const { home } = await cliProfile('cli', [])
+    const browser = httpBrowser(user)
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('error: could not complete the login: the authorization server answered access_denied: User is not assigned to the client application.')
+    expect(r.stderr).toContain('hint: ask your Okta administrator to assign you to the app')
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.status).toBe(400)
+    expect(page?.body).toContain('User is not assigned to the client application.')
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('error callback text is escaped on the result page', async () => {
+    const { home } = await cliProfile()
+    const browser = httpBrowser(user, {
+      tamper: (url) => {
+        const state = url.searchParams.get('state') ?? ''
+        const forged = new URL(url.origin + url.pathname)
+        forged.searchParams.set('error', 'access_denied')
+        forged.searchParams.set('error_description', '<script>alert(1)</script> Policy evaluation failed')
+        forged.searchParams.set('state', state)
+        return forged
+      },
+    })
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('the authorization server answered access_denied: <script>alert(1)</script> Policy evaluation failed')
+    const [page] = await (browser.deliveries[0] ?? Promise.resolve([]))
+    expect(page?.body).not.toContain('<script>')
+    expect(page?.body).toContain('&#60;script&#62;')
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('--timeout passes with no callback → exit 4 "timed out", port released', async () => {
+    const { home } = await cliProfile()
+    const browser = idleBrowser()
+    const started = Date.now()
+    const r = await runWith(['login', '--profile', 'cli', '--timeout', '1'], { configHome: home, browser })
+    expect(r.code).toBe(4)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(r.stderr).toContain('error: login timed out after 1 s waiting for the browser sign-in')
+    expect(r.stderr).toContain(browser.opened[0])
+    expect(storedSet(home)).toBeUndefined()
+    expect(await isFree(DEFAULT_LOGIN_PORTS[0] as number)).toBe(true)
+  })
+
+  it('Ctrl-C while waiting → exit 130, port released, nothing stored', async () => {
+    const { home } = await cliProfile()
+    const interrupt = new AbortController()
+    const browser = {
+      async open() {
+        setTimeout(() => interrupt.abort(), 50)
+        return true
+      },
+    }
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser, interrupt: interrupt.signal })
+    expect(r.code).toBe(130)
+    expect(r.stderr).toContain('login interrupted; nothing was stored')
+    expect(storedSet(home)).toBeUndefined()
+    expect(await isFree(DEFAULT_LOGIN_PORTS[0] as number)).toBe(true)
+  })
+
+  it('no browser can be opened → says so, keeps waiting, and the URL opened by hand completes the login', async () => {
+    const { home } = await cliProfile()
+    let url = ''
+    const browser = {
+      async open(u: string) {
+        url = u
+        // The user copies the printed URL into a browser elsewhere.
+        setTimeout(() => void httpBrowser(user).open(url), 100)
+        return false
+      },
+    }
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('could not open a browser here; open the URL above')
+    expect(storedSet(home)?.accessToken).toBeTruthy()
+  })
+
+  it('--no-browser never opens one and prints the URL', async () => {
+    const { home } = await cliProfile()
+    const interrupt = new AbortController()
+    const r = await runWith(['login', '--profile', 'cli', '--no-browser', '--timeout', '1'], { configHome: home, interrupt: interrupt.signal })
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('(--no-browser: open the URL above yourself)')
+    expect(r.stderr).toMatch(/open this URL to sign in:\n\n {2}http:\/\/127\.0\.0\.1:\d+\/oauth2\/[^ ]+\/v1\/authorize\?/)
+  })
+
+  it('first port busy → the next registered port', async () => {
+    const { home } = await cliProfile()
+    const blocker = await occupy(DEFAULT_LOGIN_PORTS[0] as number)
+    try {
+      const browser = httpBrowser(user)
+      const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+      expect(r.code, r.stderr).toBe(0)
+      expect(new URL(browser.opened[0] ?? '').searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[1]}/callback`)
+      expect(storedSet(home)?.accessToken).toBeTruthy()
+    } finally {
+      await release(blocker)
+    }
+  })
+
+  it('all registered ports busy → exit 4 naming them, nothing sent to the browser', async () => {
+    const { home } = await cliProfile()
+    const blockers = await Promise.all(DEFAULT_LOGIN_PORTS.map((p) => occupy(p)))
+    try {
+      const r = await runWith(['login', '--profile', 'cli'], { configHome: home })
+      expect(r.code).toBe(4)
+      expect(r.stderr).toContain(`error: could not start the login listener: ports ${DEFAULT_LOGIN_PORTS.join(', ')} on 127.0.0.1 are all in use`)
+      expect(r.stderr).toContain('hint: stop the program holding them, or pass --port N')
+    } finally {
+      await Promise.all(blockers.map(release))
+    }
+  })
+
+  it('issuer mismatch: the discovery document names another issuer → exit 4', async () => {
+    const { clientId, issuer } = await cliProfile()
+    const doc = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()
+    const impostor = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(doc))
+    })
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve))
+    const port = (impostor.address() as net.AddressInfo).port
+    try {
+      const home = tempDir('oidc-setup-login-')
+      const r = await runWith(['login', '--issuer', `http://127.0.0.1:${port}`, '--client-id', clientId], { configHome: home })
+      expect(r.code).toBe(4)
+      expect(r.stderr).toContain(`error: could not discover the issuer http://127.0.0.1:${port}: issuer mismatch (the server does not identify itself as http://127.0.0.1:${port})`)
+      expect(r.stderr).toContain('hint: use the issuer exactly as the server publishes it')
+      expect(storedSet(home, 'default')).toBeUndefined()
+    } finally {
+      await new Promise<void>((resolve) => impostor.close(() => resolve()))
+    }
+  })
+
+  it('an http issuer that is not on loopback → exit 2 before any request', async () => {
+    const r = await runWith(['login', '--issuer', 'http://example.com/oauth2/default', '--client-id', 'x'], { configHome: tempDir() })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('error: the issuer must be an https URL: "http://example.com/oauth2/default"')
+  })
+
+  it('refresh token revoked at the server → `token` exits 4 with "run `oidc-setup login`", the set stays for logout', async () => {
+    const { home, clientId, issuer } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    const set = storedSet(home) as { refreshToken: string }
+    const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
+    await oidc.tokenRevocation(config, set.refreshToken, { token_type_hint: 'refresh_token' })
+    const clock = new FakeClock()
+    clock.advance(7200)
+    const r = await runWith(['token', '--profile', 'cli'], { configHome: home, clock })
+    expect(r.code).toBe(4)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('error: could not refresh the token of profile "cli": the authorization server answered invalid_grant')
+    expect(r.stderr).toContain('hint: run `oidc-setup login --profile cli`')
+  })
+})
