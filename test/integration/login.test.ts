@@ -11,6 +11,7 @@ import { DEFAULT_LOGIN_PORTS } from '../../src/domain/loopback.js'
 import { secretKeys } from '../../src/domain/profile.js'
 import type { Browser } from '../../src/infra/browser.js'
 import { KeychainSecretStore } from '../../src/infra/secret-store.js'
+import { createOidcClient } from '../../src/infra/oidc.js'
 import { ROOT, runCli, tempDir } from '../helpers/cli.js'
 import { keychainSkipReason, skipKeychain } from '../helpers/keychain.js'
 import { FakeClock, httpBrowser, runWith } from '../helpers/login.js'
@@ -424,3 +425,85 @@ describe('other ways to sign in', () => {
   }, 40_000)
 })
 
+
+describe('more of the browser path', () => {
+  it('no browser can be opened: says so, keeps waiting, and the URL opened by hand completes the login', async () => {
+    const { home } = await cliProfile()
+    const byHand = httpBrowser(user)
+    const browser: Browser = {
+      async open(url) {
+        // The person copies the printed URL into a browser elsewhere on this machine.
+        setTimeout(() => void byHand.open(url), 50)
+        return false
+      },
+    }
+    const r = await runWith(['login', '--profile', 'cli'], { configHome: home, browser })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('could not open a browser here; open the URL above in a browser on this machine')
+    expect(storedSet(home)).toMatchObject({ email: user.login })
+  })
+
+  it('nonce mismatch: an ID token issued for another request is refused (real openid-client against the sandbox)', async () => {
+    const { clientId, issuer } = await cliProfile()
+    const server = await createOidcClient().discover(issuer, clientId)
+    const request = await server.authorizationRequest(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[0]}/callback`, ['openid', 'email'])
+    const signedIn = await browse(request.url, { login: user.login, password: user.password })
+    expect(signedIn.redirect).toBeDefined()
+    await expect(server.exchangeCode(signedIn.redirect as URL, { ...request, nonce: 'a-nonce-of-another-login' })).rejects.toThrow(
+      'could not complete the login: nonce mismatch (the ID token was not issued for this login)',
+    )
+  })
+
+  it('status without --json: one block per profile, no token values', async () => {
+    const { home, clientId } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    const set = storedSet(home) as { accessToken: string; refreshToken: string; idToken: string }
+    const r = await runWith(['status'], { configHome: home })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`cli: logged in as ${user.login}`)
+    expect(r.stdout).toContain(`  client id  ${clientId}`)
+    expect(r.stdout).toMatch(/ {2}access {5}expires \S+ \(in (59|60) min\)/)
+    expect(r.stdout).toContain('  store      unencrypted file')
+    for (const secret of [set.accessToken, set.refreshToken, set.idToken]) {
+      expect(r.stdout).not.toContain(secret)
+    }
+  })
+
+  it('logout works offline with a warning that server-side revocation was skipped', async () => {
+    const { home } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    // Point the stored set at an issuer nobody listens on (the network is gone).
+    const secrets = storedSecrets(home)
+    const key = secretKeys.tokenSet('cli')
+    const set = JSON.parse(secrets[key] ?? '{}') as { issuer: string }
+    const dead = await occupy(0)
+    const deadPort = (dead.address() as net.AddressInfo).port
+    await release(dead)
+    set.issuer = `http://127.0.0.1:${deadPort}/oauth2/default`
+    writeFileSync(path.join(home, 'secrets.json'), JSON.stringify({ ...secrets, [key]: JSON.stringify(set) }), { mode: 0o600 })
+    const r = await runWith(['logout', '--profile', 'cli', '--json'], { configHome: home })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('warning: profile "cli": server-side revocation skipped')
+    expect(r.stderr).toContain('cannot be reached')
+    expect(JSON.parse(r.stdout)).toMatchObject({ profiles: [{ profile: 'cli', loggedOut: true, revoked: [] }] })
+    expect(storedSet(home)).toBeUndefined()
+  })
+
+  it('logout --end-session opens the end-session URL of the issuer', async () => {
+    const { home, issuer } = await cliProfile()
+    expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
+    const opened: string[] = []
+    const browser: Browser = {
+      async open(url) {
+        opened.push(url)
+        return true
+      },
+    }
+    const r = await runWith(['logout', '--profile', 'cli', '--end-session'], { configHome: home, browser })
+    expect(r.code, r.stderr).toBe(0)
+    expect(opened).toHaveLength(1)
+    const url = new URL(opened[0] ?? '')
+    expect(`${url.origin}${url.pathname}`).toBe(`${issuer}/v1/logout`)
+    expect(url.searchParams.get('id_token_hint')).toBeTruthy()
+  })
+})

@@ -159,7 +159,7 @@ export const registerLogin: RegisterCommand = (program, ctx) => {
       } else {
         out.success(`signed in as ${result.email ?? result.subject ?? 'unknown user'} (profile ${result.profile})`)
         out.info(`tokens kept in the ${result.store}${result.hasRefreshToken ? '' : ' (no refresh token: request offline_access)'}`)
-        out.info(`get a token: oidc-setup token${result.profile === 'default' ? '' : ` --profile ${result.profile}`}`)
+        out.info(`scripts get a fresh access token with: oidc-setup token${result.profile === 'default' ? '' : ` --profile ${result.profile}`}`)
       }
     })
   withExamples(cmd, [
