@@ -39,8 +39,13 @@ async function warmUp() {
     render('kestra', 'https://kestra.example.com', 'https://example.okta.com', 'env'),
     render('openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'),
     render('openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default', 'env'),
-    ['token', '--profile', 'warmup'],
+    // The `token` fast path end to end: a profile and a still-valid token set in the opt-in file store.
+    ['token', '--profile', 'warmup', '--secret-store', 'file'],
   ]
+  fs.mkdirSync(path.join(home, 'profiles'), { recursive: true })
+  fs.writeFileSync(path.join(home, 'profiles', 'warmup.json'), JSON.stringify({ name: 'warmup', issuer: 'https://example.okta.com', clientId: '0oawarmup' }))
+  const tokenSet = { version: 1, issuer: 'https://example.okta.com', clientId: '0oawarmup', accessToken: 'warmup-access-token', tokenType: 'Bearer', expiresAt: Math.floor(Date.now() / 1000) + 3600, scopes: ['openid'], obtainedAt: 0 }
+  fs.writeFileSync(path.join(home, 'secrets.json'), JSON.stringify({ 'profile:warmup:token-set': JSON.stringify(tokenSet) }))
   for (const argv of runs) {
     await exports.main(argv, { io, configHome: home, interrupt: new AbortController().signal })
   }
