@@ -93,7 +93,9 @@ export function createOidcClient(): OidcClient {
           clientId,
           undefined,
           client.None(),
-          url.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+          // openid-client skips the ID token's JWS signature from the token endpoint unless asked (TLS suffices
+          // per OIDC Core 3.1.3.7); checking it costs one cached JWKS fetch and catches a proxy or wrong issuer.
+          { execute: url.protocol === 'http:' ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks] },
         )
       } catch (error) {
         throw toAuthError(error, `discover the issuer ${issuer}`, issuer)
