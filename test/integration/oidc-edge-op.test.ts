@@ -107,7 +107,7 @@ async function signIn(start: string): Promise<URL> {
     if (!form) {
       throw new Error(`sign-in stopped on a page without a form (HTTP ${res.status})`)
     }
-    const body = new URLSearchParams(form.fields.map(([k, v]) => [k, k === 'login' ? 'alice' : k === 'password' ? 'pw' : v]))
+    const body = new URLSearchParams(form.fields.map(([k, v]): [string, string] => [k, k === 'login' ? 'alice' : k === 'password' ? 'pw' : v]))
     url = new URL(form.action, url)
     init = { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }
   }
