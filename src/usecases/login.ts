@@ -97,7 +97,7 @@ function waitLimits(timeoutMs: number, interrupt: AbortSignal, what: string): { 
   let onAbort: (() => void) | undefined
   const limit = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      const error = new AuthError(`login timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`, {
+      const error = new AuthError(`login timed out after ${timeoutMs / 1000} s waiting for ${what}`, {
         hint: 'run oidc-setup login again and finish the sign-in in time, or pass a longer --timeout SECONDS',
       })
       controller.abort(error)
@@ -156,7 +156,7 @@ async function browserLogin(input: LoginInput, deps: LoginDeps, server: OidcServ
       throw new AuthError(`could not complete the login: the authorization server answered ${text}`, {
         hint:
           error === 'access_denied'
-            ? 'ask your Okta administrator to assign you to the app and check the authorization server policy (oidc-setup doctor --profile P checks both)'
+            ? `ask your Okta administrator to assign you to the app and check the authorization server policy (oidc-setup doctor --profile ${input.profile} checks both)`
             : 'the message above is the authorization server\'s own; oidc-setup doctor checks the app and server setup',
       })
     }
