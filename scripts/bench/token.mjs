@@ -10,16 +10,18 @@ const MAX_RATIO = 2
 const PROFILE = 'bench-token'
 const KEY = `profile:${PROFILE}:token-set`
 
+/** A token set the size Okta's are (JWT access and ID tokens of ~1 KB each), so the keychain read is chunked. */
 function tokenSet() {
   const now = Math.floor(Date.now() / 1000)
   return JSON.stringify({
     version: 1,
     issuer: 'https://example.okta.com/oauth2/default',
     clientId: '0oabenchtoken',
-    accessToken: `bench-access-token-${'x'.repeat(900)}`,
+    accessToken: `eyJhbGciOiJSUzI1NiJ9.${'a'.repeat(700)}.${'s'.repeat(342)}`,
+    idToken: `eyJhbGciOiJSUzI1NiJ9.${'b'.repeat(600)}.${'s'.repeat(342)}`,
     tokenType: 'Bearer',
     expiresAt: now + 86400,
-    refreshToken: 'bench-refresh-token',
+    refreshToken: 'r'.repeat(43),
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     obtainedAt: now,
   })
