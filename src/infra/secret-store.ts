@@ -25,10 +25,18 @@ export interface SecretStore {
 export const KEYCHAIN_SERVICE = 'oidc-setup'
 
 /**
- * Largest value kept in one keychain entry. Windows Credential Manager caps a blob at 2560 bytes and stores
- * passwords as UTF-16, so 1200 characters fits everywhere; longer values are split into chunks.
+ * Largest value kept in one Windows Credential Manager entry: it caps a blob at 2560 bytes and stores passwords as
+ * UTF-16, so longer values (token sets) are split into chunks of 1200 characters.
  */
 export const CHUNK_SIZE = 1200
+
+/**
+ * The chunk size per platform. Only Windows needs chunks; the Secret Service and the macOS Keychain keep a token
+ * set in one entry, so `token` reads it in one round trip.
+ */
+export function chunkSizeFor(platform: NodeJS.Platform): number {
+  return platform === 'win32' ? CHUNK_SIZE : 64 * 1024
+}
 
 const CHUNK_HEADER = 'oidc-setup-chunks:v1:'
 
@@ -40,7 +48,7 @@ interface KeyringEntry {
 
 type KeyringModule = typeof import('@napi-rs/keyring')
 
-/** The OS keychain through @napi-rs/keyring, with chunking for values above the Windows limit. */
+/** The OS keychain through @napi-rs/keyring, with chunking for values above an entry's size limit. */
 export class KeychainSecretStore implements SecretStore {
   readonly kind = 'keychain' as const
 
@@ -48,6 +56,7 @@ export class KeychainSecretStore implements SecretStore {
     private readonly keyring: KeyringModule,
     private readonly platform: NodeJS.Platform,
     private readonly timeoutMs = 5000,
+    private readonly chunkSize = chunkSizeFor(platform),
   ) {}
 
   describe(): string {
@@ -113,12 +122,12 @@ export class KeychainSecretStore implements SecretStore {
 
   async set(key: string, value: string): Promise<void> {
     const oldCount = await this.chunkCount(key)
-    if (value.length <= CHUNK_SIZE && !value.startsWith(CHUNK_HEADER)) {
+    if (value.length <= this.chunkSize && !value.startsWith(CHUNK_HEADER)) {
       await this.call('store a secret in', (s) => this.entry(key).setPassword(value, s))
     } else {
       const parts: string[] = []
-      for (let i = 0; i < value.length; i += CHUNK_SIZE) {
-        parts.push(value.slice(i, i + CHUNK_SIZE))
+      for (let i = 0; i < value.length; i += this.chunkSize) {
+        parts.push(value.slice(i, i + this.chunkSize))
       }
       for (const [i, part] of parts.entries()) {
         await this.call('store a secret in', (s) => this.entry(`${key}#${i + 1}`).setPassword(part, s))

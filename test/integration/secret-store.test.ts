@@ -16,6 +16,17 @@ describe.skipIf(skipKeychain)(`OS keychain (${keychainSkipReason})`, () => {
   const open = async (): Promise<KeychainSecretStore> =>
     new KeychainSecretStore(await import('@napi-rs/keyring'), process.platform)
 
+  it('keeps a token-set-sized value in one entry outside Windows', async () => {
+    const store = await open()
+    const key = unique()
+    const value = 'y'.repeat(6000)
+    await store.set(key, value)
+    const keyring = await import('@napi-rs/keyring')
+    const entry = new keyring.Entry('oidc-setup', key, { linux: { store: 'secret-service' } })
+    expect(entry.getPassword()).toBe(process.platform === 'win32' ? expect.stringMatching(/^oidc-setup-chunks:v1:/) : value)
+    await store.delete(key)
+  })
+
   it('passes its probe and round-trips a value', async () => {
     const store = await open()
     await store.probe()
@@ -28,7 +39,8 @@ describe.skipIf(skipKeychain)(`OS keychain (${keychainSkipReason})`, () => {
   })
 
   it('splits values above the Windows credential limit into chunks and reassembles them', async () => {
-    const store = await open()
+    // Windows' chunk size, exercised against the real Secret Service.
+    const store = new KeychainSecretStore(await import('@napi-rs/keyring'), process.platform, 5000, CHUNK_SIZE)
     const key = unique()
     const big = 'x'.repeat(CHUNK_SIZE * 3 + 17) + '✓'.repeat(500)
     await store.set(key, big)
