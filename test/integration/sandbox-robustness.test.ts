@@ -259,6 +259,8 @@ describe('sandbox persistence', () => {
     const { apiToken, users, port } = first
     await first.close()
     expect(statSync(file).mode & 0o777).toBe(0o600)
+    // Let fetch's connection pool see the closed keep-alive sockets, or its next POST may pick a dead one.
+    await new Promise((resolve) => setTimeout(resolve, 100))
 
     const second = await startSandbox({ state: file, port })
     try {
