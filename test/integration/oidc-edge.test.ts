@@ -282,3 +282,29 @@ describe('status and logout', () => {
     expect(again.stdout).toBe('no profile holds tokens; nothing to do\n')
   })
 })
+
+describe('--debug never shows token values', () => {
+  it('token (a failed refresh), status and logout with --debug: no access, ID or refresh token on either stream', async () => {
+    const a = await realSet()
+    // The stored access token has expired, and the refresh token was revoked behind the tool's back.
+    const expired = { ...(JSON.parse(a.set) as Record<string, unknown>), expiresAt: Math.floor(Date.now() / 1000) - 10 }
+    const home = seedHome({ work: { issuer: a.issuer, clientId: a.clientId, set: JSON.stringify(expired) } })
+    const config = await oidc.discovery(new URL(a.issuer), a.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
+    await oidc.tokenRevocation(config, a.refreshToken, { token_type_hint: 'refresh_token' })
+    const idToken = String(expired.idToken)
+    const runs = [
+      await runWith(['token', '--profile', 'work', '--debug'], { configHome: home }),
+      await runWith(['status', '--debug'], { configHome: home }),
+      await runWith(['logout', '--profile', 'work', '--debug'], { configHome: home }),
+    ]
+    expect(runs.map((r) => r.code)).toEqual([4, 0, 0])
+    expect(runs[0]?.stderr).toContain('error: could not refresh the token of profile "work": the authorization server answered invalid_grant')
+    expect(runs[0]?.stderr).toContain('debug: ')
+    for (const r of runs) {
+      for (const value of [a.accessToken, a.refreshToken, idToken]) {
+        expect(r.stdout).not.toContain(value)
+        expect(r.stderr).not.toContain(value)
+      }
+    }
+  })
+})
