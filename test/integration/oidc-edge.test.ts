@@ -287,7 +287,7 @@ describe('--debug never shows token values', () => {
   it('token (a failed refresh), status and logout with --debug: no access, ID or refresh token on either stream', async () => {
     const a = await realSet()
     // The stored access token has expired, and the refresh token was revoked behind the tool's back.
-    const expired = { ...(JSON.parse(a.set) as Record<string, unknown>), expiresAt: Math.floor(Date.now() / 1000) - 10 }
+    const expired: Record<string, unknown> = { ...(JSON.parse(a.set) as Record<string, unknown>), expiresAt: Math.floor(Date.now() / 1000) - 10 }
     const home = seedHome({ work: { issuer: a.issuer, clientId: a.clientId, set: JSON.stringify(expired) } })
     const config = await oidc.discovery(new URL(a.issuer), a.clientId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
     await oidc.tokenRevocation(config, a.refreshToken, { token_type_hint: 'refresh_token' })
