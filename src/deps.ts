@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { ConfigError } from './domain/errors.js'
 import type { OktaCredentials } from './domain/okta-credentials.js'
 import type { OktaAdmin, OktaAdminOptions } from './infra/okta-admin.js'
@@ -46,8 +47,8 @@ export interface Deps {
   oidc: OidcClient
 }
 
-/** Resolves which secret store the user asked for. */
-export function secretStoreKind(io: Io, requested?: SecretStoreKind): SecretStoreKind {
+/** The explicit choice of secret store, if any: `--secret-store`, else OIDC_SETUP_SECRET_STORE. */
+export function explicitSecretStoreKind(io: Io, requested?: SecretStoreKind): SecretStoreKind | undefined {
   if (requested) {
     return requested
   }
@@ -58,7 +59,26 @@ export function secretStoreKind(io: Io, requested?: SecretStoreKind): SecretStor
   if (fromEnv) {
     throw new ConfigError(`OIDC_SETUP_SECRET_STORE must be "keychain" or "file", not "${fromEnv}"`)
   }
-  return 'keychain'
+  return undefined
+}
+
+/** Resolves which secret store the user asked for (the keychain unless they chose otherwise). */
+export function secretStoreKind(io: Io, requested?: SecretStoreKind): SecretStoreKind {
+  return explicitSecretStoreKind(io, requested) ?? 'keychain'
+}
+
+/**
+ * The store chosen explicitly for the last write in this config home, kept in `<config home>/settings.json` so that
+ * `token`, `status` and `logout` find secrets that `login --secret-store file` put away without repeating the flag.
+ */
+async function rememberedStoreKind(fs: FileSystem, home: string): Promise<SecretStoreKind | undefined> {
+  const text = await fs.readText(path.join(home, 'settings.json'))
+  try {
+    const kind = text === undefined ? undefined : (JSON.parse(text) as { secretStore?: unknown }).secretStore
+    return kind === 'file' || kind === 'keychain' ? kind : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The composition root: the only place that builds real adapters. */
@@ -84,7 +104,15 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     secretStore:
       overrides.secretStore ??
       (async (request = {}) => {
-        const kind = secretStoreKind(io, request.kind)
+        const explicit = explicitSecretStoreKind(io, request.kind)
+        const kind = explicit ?? (await rememberedStoreKind(fs, home)) ?? 'keychain'
+        if (explicit && request.probe && explicit !== (await rememberedStoreKind(fs, home))) {
+          // About to store secrets in an explicitly chosen store: later commands read from it by default.
+          await fs.writeTextAtomic(path.join(home, 'settings.json'), `${JSON.stringify({ secretStore: explicit }, null, 2)}\n`, {
+            mode: 0o600,
+            dirMode: 0o700,
+          })
+        }
         const cacheKey = `${kind}:${request.probe ? 'probed' : 'plain'}`
         let store = stores.get(cacheKey)
         if (!store) {
