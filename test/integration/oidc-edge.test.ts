@@ -10,7 +10,7 @@ import { secretKeys } from '../../src/domain/profile.js'
 import { serializeTokenSet, toStoredTokenSet } from '../../src/domain/token-set.js'
 import { checkIssuerUrl, createOidcClient, UnreachableError } from '../../src/infra/oidc.js'
 import { tempDir } from '../helpers/cli.js'
-import { runWith } from '../helpers/login.js'
+import { httpBrowser, runWith } from '../helpers/login.js'
 import { useSandbox } from '../helpers/sandbox.js'
 import { browse } from '../helpers/sandbox-browser.js'
 
@@ -19,7 +19,7 @@ const { sandbox } = useSandbox()
 const REDIRECT = 'http://127.0.0.1:9/callback'
 const SCOPES = ['openid', 'profile', 'email', 'offline_access']
 
-async function nativeApp(): Promise<{ clientId: string; issuer: string }> {
+async function nativeApp(redirect = REDIRECT): Promise<{ clientId: string; issuer: string }> {
   const sb = sandbox()
   const headers = { authorization: `SSWS ${sb.apiToken}`, 'content-type': 'application/json', accept: 'application/json' }
   const res = await fetch(`${sb.orgUrl}/api/v1/apps`, {
@@ -35,7 +35,7 @@ async function nativeApp(): Promise<{ clientId: string; issuer: string }> {
           application_type: 'native',
           grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
-          redirect_uris: [REDIRECT],
+          redirect_uris: [redirect],
           post_logout_redirect_uris: ['http://127.0.0.1:9/'],
         },
       },
@@ -305,6 +305,37 @@ describe('--debug never shows token values', () => {
         expect(r.stdout).not.toContain(value)
         expect(r.stderr).not.toContain(value)
       }
+    }
+  })
+})
+
+describe('login --issuer --client-id on a port of its own', () => {
+  it('--json: one document without token values; the profile file records issuer and client, the tokens only the store', async () => {
+    const net = await import('node:net')
+    const probe = net.createServer()
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as { port: number }).port
+    await new Promise<void>((resolve) => probe.close(() => resolve()))
+    const { clientId, issuer } = await nativeApp(`http://127.0.0.1:${port}/callback`)
+    const home = tempDir('oidc-setup-edge-')
+    const browser = httpBrowser(sandbox().users[0] as { login: string; password: string })
+    const r = await runWith(['login', '--issuer', issuer, '--client-id', clientId, '--port', String(port), '--profile', 'adhoc', '--json'], {
+      configHome: home,
+      browser,
+    })
+    expect(r.code, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(doc).toMatchObject({ profile: 'adhoc', issuer, clientId, email: sandbox().users[0]?.login, refreshToken: true })
+    expect(doc.scopes).toEqual(SCOPES)
+    expect(String(doc.accessTokenExpiresAt)).toMatch(/^\d{4}-/)
+    const stored = JSON.parse(JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8'))[secretKeys.tokenSet('adhoc')] as string) as Record<string, string>
+    const profileText = readFileSync(path.join(home, 'profiles', 'adhoc.json'), 'utf8')
+    expect(JSON.parse(profileText)).toMatchObject({ issuer, clientId })
+    for (const value of [stored.accessToken, stored.refreshToken, stored.idToken]) {
+      expect(value).toBeTruthy()
+      expect(r.stdout).not.toContain(value)
+      expect(r.stderr).not.toContain(value)
+      expect(profileText).not.toContain(value)
     }
   })
 })
