@@ -60,7 +60,8 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage
     }
     if (error instanceof InterruptedError) {
-      out.info('interrupted')
+      // The command's own words when it said what the interruption left behind (e.g. "nothing was stored").
+      out.info(error.message)
       return ExitCode.interrupted
     }
     return out.error(error)

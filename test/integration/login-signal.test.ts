@@ -58,7 +58,7 @@ describe('login on the built CLI: ending the wait', () => {
     expect(await run.exited).toBe(130)
     expect(Date.now() - started).toBeLessThan(3000)
     expect(run.output().stdout).toBe('')
-    expect(run.output().stderr).toMatch(/\ninterrupted\n$/)
+    expect(run.output().stderr).toMatch(/\nlogin interrupted; nothing was stored\n$/)
     expect(await canBind(port)).toBe(true)
   })
 
