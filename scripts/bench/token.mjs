@@ -10,7 +10,7 @@ const MAX_RATIO = 2
 const PROFILE = 'bench-token'
 const KEY = `profile:${PROFILE}:token-set`
 
-/** A token set the size Okta's are (JWT access and ID tokens of ~1 KB each), so the keychain read is chunked. */
+/** A token set the size Okta's are (JWT access and ID tokens of ~1 KB each); one keychain entry outside Windows. */
 function tokenSet() {
   const now = Math.floor(Date.now() / 1000)
   return JSON.stringify({
