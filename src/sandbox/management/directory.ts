@@ -2,7 +2,7 @@ import { OktaError, notFound, validationError, validationErrors } from '../error
 import type { Org } from '../org.js'
 import type { GroupRecord, TrustedOriginRecord, UserRecord } from '../store.js'
 import { asObject, asStringArray, clone, isObject, newId, now, type JsonObject } from '../util.js'
-import { noContent, ok, paginate, search, type ApiRequest, type Router } from './router.js'
+import { noContent, ok, paginate, search, type ApiRequest, type ApiResponse, type Router } from './router.js'
 
 function renderGroup(org: Org, g: GroupRecord): JsonObject {
   const href = `${org.orgUrl}/api/v1/groups/${g.id}`
@@ -217,10 +217,13 @@ export function registerDirectory(router: Router, org: Org): void {
     return ok(renderUser(org, u))
   })
   router.add('GET', '/api/v1/users/:userId', (req) => ok(renderUser(org, org.user(req.params.userId ?? ''))))
-  router.add('POST', '/api/v1/users/:userId', (req) => {
+  // POST updates the profile partially, PUT replaces it; both may set a new password.
+  const updateUser = (req: ApiRequest, partial: boolean): ApiResponse => {
     const u = org.user(req.params.userId ?? '')
     const b = body(req, 'user')
-    if (isObject(b.profile)) {
+    if (!partial) {
+      u.user.profile = validateUserProfile(b, org, u)
+    } else if (isObject(b.profile)) {
       u.user.profile = { ...asObject(u.user.profile), ...validateUserProfile({ profile: { ...asObject(u.user.profile), ...b.profile } }, org, u) }
     }
     const password = passwordOf(b)
@@ -231,20 +234,9 @@ export function registerDirectory(router: Router, org: Org): void {
     u.user.lastUpdated = now()
     org.changed()
     return ok(renderUser(org, u))
-  })
-  router.add('PUT', '/api/v1/users/:userId', (req) => {
-    const u = org.user(req.params.userId ?? '')
-    const b = body(req, 'user')
-    u.user.profile = validateUserProfile(b, org, u)
-    const password = passwordOf(b)
-    if (password) {
-      u.password = password
-      u.user.passwordChanged = now()
-    }
-    u.user.lastUpdated = now()
-    org.changed()
-    return ok(renderUser(org, u))
-  })
+  }
+  router.add('POST', '/api/v1/users/:userId', (req) => updateUser(req, true))
+  router.add('PUT', '/api/v1/users/:userId', (req) => updateUser(req, false))
   router.add('DELETE', '/api/v1/users/:userId', (req) => {
     const u = org.user(req.params.userId ?? '')
     if (u.user.status !== 'DEPROVISIONED') {
