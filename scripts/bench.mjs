@@ -69,7 +69,7 @@ const ctx = {
 }
 
 const rows = [
-  { name: 'node -e 0 (baseline)', value: baseline.medianMs, unit: 'ms', goal: '', ok: true },
+  { name: 'node -e 0 (at the start; each ratio uses bare-node runs interleaved with its own)', value: baseline.medianMs, unit: 'ms', goal: '', ok: true },
 ]
 const areas = readdirSync(path.join(root, 'scripts/bench'))
   .filter((f) => f.endsWith('.mjs'))
