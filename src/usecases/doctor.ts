@@ -50,6 +50,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   const { profile, target } = input
   const { createHash } = await import('node:crypto')
   const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex')
+  // The stored client secret, read at most once (the Okta checks and the file checks both compare with it).
+  let storedSecret: Promise<string | undefined> | undefined
+  const readStoredSecret = (): Promise<string | undefined> =>
+    (storedSecret ??= deps.secretStore().then((store) => store.get(secretKeys.clientSecret(profile.name))))
   const results: CheckResult[] = []
   const add = (...rs: CheckResult[]): void => {
     for (const r of rs) {
@@ -147,10 +151,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         add(checkAssignments(groups, 0))
         const confidential = app.tokenEndpointAuthMethod !== 'none' && app.tokenEndpointAuthMethod !== 'private_key_jwt'
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
-        let stored: string | undefined
-        if (confidential) {
-          stored = await (await deps.secretStore()).get(secretKeys.clientSecret(profile.name))
-        }
+        const stored = confidential ? await readStoredSecret() : undefined
         const activeHashes = new Set(active.filter((s) => s.value).map((s) => sha256(s.value)))
         add(
           checkClientSecret(
@@ -176,7 +177,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
   // 3. Rendered config files against what Okta says.
   if (input.configFiles.length) {
     let secretHash: string | undefined
-    const stored = await (await deps.secretStore()).get(secretKeys.clientSecret(profile.name))
+    const stored = await readStoredSecret()
     if (stored) {
       secretHash = sha256(stored)
     }
