@@ -36,6 +36,11 @@ const PLAIN: Colors = {
   bold: String,
 }
 
+/** The mark of a check result: ✓ pass (green), ✗ fail (red), ! warn (yellow). */
+export function checkMark(status: 'pass' | 'fail' | 'warn', colors: Colors): string {
+  return status === 'pass' ? colors.green('✓') : status === 'fail' ? colors.red('✗') : colors.yellow('!')
+}
+
 /** The chalk constructor, loaded by main() only when some stream will show colors. */
 export type ChalkConstructor = typeof import('chalk').Chalk
 

@@ -5,6 +5,7 @@ import type { AuthServerSelection } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
+import { checkMark } from '../output.js'
 import { collect, connectOkta, describeChange } from './okta.js'
 
 interface DoctorOptions {
@@ -14,12 +15,9 @@ interface DoctorOptions {
   groupsClaim?: boolean
 }
 
-const MARK = { pass: '✓', fail: '✗', warn: '!' } as const
-
 function printCheck(c: ActionContext, r: CheckResult): void {
   const color = c.out.stdoutColor
-  const mark = r.status === 'pass' ? color.green(MARK.pass) : r.status === 'fail' ? color.red(MARK.fail) : color.yellow(MARK.warn)
-  c.out.result(`${mark} ${r.message}`)
+  c.out.result(`${checkMark(r.status, color)} ${r.message}`)
   if (r.fix && r.status !== 'pass') {
     c.out.result(`    ${color.dim('fix:')} ${r.fix}${r.fixable ? color.dim(' (doctor --fix can do this)') : ''}`)
   }

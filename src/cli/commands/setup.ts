@@ -7,6 +7,7 @@ import { targets } from '../../targets/index.js'
 import { isRenderable, type TargetModule } from '../../targets/types.js'
 import type { RenderConfigFile } from '../../usecases/render-config.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
+import { checkMark } from '../output.js'
 import { renderAfterProvision } from './okta-create-app.js'
 import { connectOkta } from './okta.js'
 import { addProvisionOptions, parseProvisionOptions, provisionJson, runProvision, type ProvisionOptions } from './provision-options.js'
@@ -35,8 +36,7 @@ async function promptMissing(c: ActionContext, options: SetupOptions): Promise<v
 
 function printChecks(c: ActionContext, checks: CheckResult[]): void {
   for (const r of checks) {
-    const mark = r.status === 'pass' ? c.out.color.green('✓') : r.status === 'fail' ? c.out.color.red('✗') : c.out.color.yellow('!')
-    c.out.info(`${mark} ${r.message}${r.fix && r.status !== 'pass' ? ` — ${r.fix}` : ''}`)
+    c.out.info(`${checkMark(r.status, c.out.color)} ${r.message}${r.fix && r.status !== 'pass' ? ` — ${r.fix}` : ''}`)
   }
 }
 
