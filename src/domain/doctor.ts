@@ -209,15 +209,16 @@ export function checkGroupsClaim(claims: readonly Claim[]): CheckResult {
 }
 
 /** Somebody can sign in: groups or users are assigned. */
-export function checkAssignments(groupNames: readonly string[], userCount: number): CheckResult {
-  if (groupNames.length === 0 && userCount === 0) {
+export function checkAssignments(groupCount: number, userCount: number): CheckResult {
+  if (groupCount === 0 && userCount === 0) {
     return warn(
       'app.assignments',
       'no groups or users are assigned to the app (sign-ins fail with "User is not assigned to the client application")',
       'assign a group: `oidc-setup okta create-app … --assign-group Everyone` or --assign-group NAME',
     )
   }
-  return pass('app.assignments', `assigned: ${list([...groupNames, ...(userCount ? [`${userCount} user(s)`] : [])])}`)
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+  return pass('app.assignments', `assigned: ${plural(groupCount, 'group')}, ${plural(userCount, 'user')} (directly or through groups)`)
 }
 
 /** A confidential client has an active secret in Okta and the one oidc-setup holds matches it. */

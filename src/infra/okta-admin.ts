@@ -42,6 +42,8 @@ export interface AppsAdmin {
   /** Idempotent (PUT). */
   assignGroup(appId: string, groupId: string): Promise<void>
   isUserAssigned(appId: string, userId: string): Promise<boolean>
+  /** Ids of the users assigned to the app directly or through groups (first 200). */
+  listAppUserIds(appId: string): Promise<string[]>
   assignUser(appId: string, userId: string): Promise<void>
 }
 
@@ -517,6 +519,11 @@ class SdkOktaAdmin implements OktaAdmin {
 
   async isUserAssigned(appId: string, userId: string): Promise<boolean> {
     return (await this.get(`read the assignment of user ${userId}`, `/api/v1/apps/${enc(appId)}/users/${enc(userId)}`)) !== undefined
+  }
+
+  async listAppUserIds(appId: string): Promise<string[]> {
+    const list = await this.list(`list the users of app ${appId}`, `/api/v1/apps/${enc(appId)}/users?limit=200`)
+    return list.map((u) => str(u.id))
   }
 
   async assignUser(appId: string, userId: string): Promise<void> {

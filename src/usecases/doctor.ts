@@ -147,8 +147,8 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
             })
           }
         }
-        const groups = await admin.listAppGroupIds(app.id)
-        add(checkAssignments(groups, 0))
+        const [groups, users] = await Promise.all([admin.listAppGroupIds(app.id), admin.listAppUserIds(app.id)])
+        add(checkAssignments(groups.length, users.length))
         const confidential = app.tokenEndpointAuthMethod !== 'none' && app.tokenEndpointAuthMethod !== 'private_key_jwt'
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined

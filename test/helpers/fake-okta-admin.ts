@@ -125,6 +125,10 @@ export class FakeOktaAdmin implements OktaAdmin {
       this.appGroups.set(appId, [...new Set([...(this.appGroups.get(appId) ?? []), groupId])])
     })
   }
+  listAppUserIds(appId: string) {
+    return this.run('listAppUserIds', () => [...(this.appUsers.get(appId) ?? [])])
+  }
+
   isUserAssigned(appId: string, userId: string) {
     return this.run('isUserAssigned', () => (this.appUsers.get(appId) ?? []).includes(userId))
   }

@@ -47,6 +47,7 @@ describe('doctor against the sandbox', () => {
     expect(r.stdout).toContain('✓ issuer ')
     expect(r.stdout).toContain('✓ a rule allows grants')
     expect(r.stdout).toContain('openmetadata.yaml agrees with Okta')
+    expect(r.stdout).toMatch(/✓ assigned: 1 group, \d+ users? \(directly or through groups\)/)
     expect(r.stderr).toMatch(/all \d+ checks passed/)
   })
 
@@ -115,6 +116,18 @@ describe('doctor against the sandbox', () => {
     expect(r.stdout).toMatch(/✗ .*config\.yaml: client id 0oaWRONG is not 0oa/)
     expect(r.stdout).toContain('the client secret does not match the one in Okta (compared by hash)')
     expect(r.stdout + r.stderr).not.toContain(secret)
+  })
+
+  it('warns (!) but does not fail when nobody is assigned, and counts a directly assigned user', async () => {
+    const home = tempDir()
+    await runMain(['okta', 'create-app', '--profile', 'lonely', '--target', 'web', '--base-url', 'https://lonely.example.test'], { env: env(), configHome: home })
+    const lonely = await doctor(['--profile', 'lonely'], home)
+    expect(lonely.code).toBe(0)
+    expect(lonely.stdout).toContain('! no groups or users are assigned to the app')
+    const login = currentSandbox().users[0]!.login
+    await runMain(['okta', 'create-app', '--profile', 'lonely', '--target', 'web', '--base-url', 'https://lonely.example.test', '--assign-user', login], { env: env(), configHome: home })
+    const assigned = await doctor(['--profile', 'lonely'], home)
+    expect(assigned.stdout).toContain('✓ assigned: 0 groups, 1 user (directly or through groups)')
   })
 
   it('names the profile to create when there is none', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   allPassed,
+  checkAssignments,
   checkAppSettings,
   checkClock,
   checkConfigFile,
@@ -91,5 +92,11 @@ describe('doctor checks', () => {
     expect(r.message).toBe(
       'openmetadata.yaml: public key URLs lack https://o/oauth2/default/v1/keys; the client secret does not match the one in Okta (compared by hash)',
     )
+  })
+
+  it('warns when nobody is assigned, and counts groups and users otherwise', () => {
+    expect(checkAssignments(0, 0)).toMatchObject({ status: 'warn', id: 'app.assignments' })
+    expect(checkAssignments(0, 1).message).toBe('assigned: 0 groups, 1 user (directly or through groups)')
+    expect(checkAssignments(2, 5).status).toBe('pass')
   })
 })
