@@ -40,13 +40,13 @@ class DemoStop extends Error {}
  * Runs the CLI as a person would see it (its output straight to the terminal). With `capture`, its stdout (data,
  * such as a token) is returned instead of shown.
  */
-function cli(args, { capture = false, allowFail = false } = {}) {
+function cli(args, { capture = false, allowFail = false, captureStderr = false } = {}) {
   say(`$ oidc-setup ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`)
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: root,
     env,
     encoding: 'utf8',
-    stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+    stdio: ['ignore', capture ? 'pipe' : 'inherit', captureStderr ? 'pipe' : 'inherit'],
   })
   if (r.status !== 0 && !allowFail) {
     throw new DemoStop(`\`oidc-setup ${args[0]}\` exited ${r.status}`)
@@ -94,12 +94,20 @@ const org = await new Promise((resolve, reject) => {
   // 2. Credentials: the token travels in an environment variable, never in argv.
   heading(2, 'save the Management API credentials')
   env.OIDC_SETUP_DEMO_TOKEN = org.apiToken
-  let configure = cli(['okta', 'configure', '--org-url', org.orgUrl, '--api-token-env', 'OIDC_SETUP_DEMO_TOKEN'], { allowFail: true })
-  if (configure.status === 3) {
-    say('\nno OS keychain is usable here, so the demo keeps secrets in the file store (an unencrypted 0600 file in')
-    say(`${home}); on a desktop they would go to the keychain`)
+  const configure = cli(['okta', 'configure', '--org-url', org.orgUrl, '--api-token-env', 'OIDC_SETUP_DEMO_TOKEN'], {
+    allowFail: true,
+    captureStderr: true,
+  })
+  if (configure.status === 3 && configure.stderr.includes('no usable OS keychain')) {
+    say('no OS keychain is usable here (no Secret Service in this session), so the demo keeps secrets in the file')
+    say(`store: an unencrypted 0600 file in ${path.relative(root, home)}/. On a desktop they go to the keychain.`)
     env.OIDC_SETUP_SECRET_STORE = 'file'
-    configure = cli(['okta', 'configure', '--org-url', org.orgUrl, '--api-token-env', 'OIDC_SETUP_DEMO_TOKEN'])
+    cli(['okta', 'configure', '--org-url', org.orgUrl, '--api-token-env', 'OIDC_SETUP_DEMO_TOKEN'])
+  } else {
+    process.stderr.write(configure.stderr)
+    if (configure.status !== 0) {
+      throw new DemoStop(`\`oidc-setup okta configure\` exited ${configure.status}`)
+    }
   }
   delete env.OIDC_SETUP_DEMO_TOKEN
 
