@@ -13,6 +13,7 @@ import { inquirerPrompt, type Prompt } from './infra/prompt.js'
 import {
   FileSecretStore,
   KeychainSecretStore,
+  keychainService,
   type SecretStore,
   type SecretStoreKind,
 } from './infra/secret-store.js'
@@ -144,7 +145,9 @@ async function openSecretStore(
       cause,
     })
   }
-  const store = new KeychainSecretStore(keyring, io.platform)
+  const defaultHome = configHome({ ...io, env: { ...io.env, OIDC_SETUP_CONFIG_DIR: undefined } })
+  const service = keychainService(path.resolve(home), defaultHome)
+  const store = new KeychainSecretStore(keyring, io.platform, undefined, undefined, service)
   if (probe) {
     try {
       await store.probe()

@@ -28,13 +28,14 @@ function tokenSet() {
 }
 
 /** Stores the token set in the OS keychain the way oidc-setup does; undefined when no keychain answers. */
-async function keychainEntry(root) {
+async function keychainEntry(root, home) {
   if (process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS) {
     return undefined
   }
   try {
     const { AsyncEntry } = createRequire(path.join(root, 'package.json'))('@napi-rs/keyring')
-    const entry = new AsyncEntry('oidc-setup', KEY, { linux: { store: 'secret-service' } })
+    // The service of a non-default config home (see keychainService in src/infra/secret-store.ts).
+    const entry = new AsyncEntry(`oidc-setup ${home}`, KEY, { linux: { store: 'secret-service' } })
     const timeout = new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())
     await Promise.race([entry.setPassword(tokenSet()), timeout])
     return entry
@@ -51,7 +52,7 @@ export default async function tokenBench(ctx) {
     JSON.stringify({ name: PROFILE, issuer: 'https://example.okta.com/oauth2/default', clientId: '0oabenchtoken' }),
     { mode: 0o600 },
   )
-  const entry = await keychainEntry(ctx.root)
+  const entry = await keychainEntry(ctx.root, home)
   let env = { OIDC_SETUP_CONFIG_DIR: home, OIDC_SETUP_SECRET_STORE: 'keychain' }
   let label = 'token fast path, keychain read'
   if (!entry) {

@@ -21,8 +21,16 @@ export interface SecretStore {
   delete(key: string): Promise<void>
 }
 
-/** The keychain service name every entry is filed under. */
+/** The keychain service name every entry of the default config home is filed under. */
 export const KEYCHAIN_SERVICE = 'oidc-setup'
+
+/**
+ * The keychain service for a config home: `oidc-setup` for the default one, `oidc-setup <path>` for any other
+ * (OIDC_SETUP_CONFIG_DIR), so a demo or a test run never overwrites the secrets of the same profile names at home.
+ */
+export function keychainService(home: string, defaultHome: string): string {
+  return home === defaultHome ? KEYCHAIN_SERVICE : `${KEYCHAIN_SERVICE} ${home}`
+}
 
 /**
  * Largest value kept in one Windows Credential Manager entry: it caps a blob at 2560 bytes and stores passwords as
@@ -57,6 +65,7 @@ export class KeychainSecretStore implements SecretStore {
     private readonly platform: NodeJS.Platform,
     private readonly timeoutMs = 5000,
     private readonly chunkSize = chunkSizeFor(platform),
+    private readonly service = KEYCHAIN_SERVICE,
   ) {}
 
   describe(): string {
@@ -72,7 +81,7 @@ export class KeychainSecretStore implements SecretStore {
 
   private entry(account: string): KeyringEntry {
     // Pin Linux to the Secret Service: the library's fallback (kernel keyutils) forgets everything at logout.
-    return new this.keyring.AsyncEntry(KEYCHAIN_SERVICE, account, { linux: { store: 'secret-service' } })
+    return new this.keyring.AsyncEntry(this.service, account, { linux: { store: 'secret-service' } })
   }
 
   private async call<T>(what: string, op: (signal: AbortSignal) => Promise<T>): Promise<T> {

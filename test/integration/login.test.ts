@@ -10,7 +10,7 @@ import type { Sandbox } from '../../src/sandbox/index.js'
 import { DEFAULT_LOGIN_PORTS } from '../../src/domain/loopback.js'
 import { secretKeys } from '../../src/domain/profile.js'
 import type { Browser } from '../../src/infra/browser.js'
-import { KeychainSecretStore } from '../../src/infra/secret-store.js'
+import { KeychainSecretStore, keychainService } from '../../src/infra/secret-store.js'
 import { createOidcClient } from '../../src/infra/oidc.js'
 import { ROOT, runCli, tempDir } from '../helpers/cli.js'
 import { keychainSkipReason, skipKeychain } from '../helpers/keychain.js'
@@ -304,7 +304,8 @@ describe('secret stores', () => {
     expect(login.code, login.stderr).toBe(0)
     expect(login.stderr).toMatch(/tokens kept in the (Secret Service keychain|macOS Keychain|Windows Credential Manager)/)
     try {
-      const keychain = new KeychainSecretStore(await import('@napi-rs/keyring'), process.platform)
+      // This run's config home has its own keychain service, so tests never touch the developer's own entries.
+      const keychain = new KeychainSecretStore(await import('@napi-rs/keyring'), process.platform, undefined, undefined, keychainService(home, ''))
       const set = JSON.parse((await keychain.get(secretKeys.tokenSet('cli'))) ?? '{}') as Record<string, string>
       expect(set.accessToken).toBeTruthy()
       const secrets = [set.accessToken, set.refreshToken, set.idToken].filter((v): v is string => typeof v === 'string')

@@ -56,6 +56,21 @@ describe.skipIf(skipKeychain)(`OS keychain (${keychainSkipReason})`, () => {
     expect(await store.get(key)).toBeUndefined()
   })
 
+  it('files each config home under its own service, so a demo or a test never overwrites the secrets at home', async () => {
+    const keyring = await import('@napi-rs/keyring')
+    const [homeA, homeB] = [tempDir(), tempDir()]
+    const key = unique()
+    const a = await createDeps({ configHome: homeA, io: { ...processIo(), env: {} } }).secretStore({ probe: true })
+    const b = await createDeps({ configHome: homeB, io: { ...processIo(), env: {} } }).secretStore({ probe: true })
+    await a.set(key, 'from A')
+    await b.set(key, 'from B')
+    expect(await a.get(key)).toBe('from A')
+    expect(new keyring.Entry(`oidc-setup ${homeA}`, key, { linux: { store: 'secret-service' } }).getPassword()).toBe('from A')
+    expect(new keyring.Entry('oidc-setup', key, { linux: { store: 'secret-service' } }).getPassword()).toBeNull()
+    await a.delete(key)
+    await b.delete(key)
+  })
+
   it('is what createDeps opens by default, probed', async () => {
     const deps = createDeps({ configHome: tempDir(), io: { ...processIo(), env: {} } })
     const store = await deps.secretStore({ probe: true })
