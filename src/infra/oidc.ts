@@ -45,13 +45,21 @@ export interface OidcServer {
   endSessionUrl(idToken: string | undefined): string | undefined
 }
 
+/** How a confidential client authenticates at the token endpoint (absent: a public client). */
+export interface ClientAuthentication {
+  method: 'client_secret_basic' | 'client_secret_post'
+  secret: string
+}
+
 /** Discovers authorization servers. */
 export interface OidcClient {
   /**
    * Fetches the issuer's discovery document and checks that it names exactly this issuer. http is accepted only on
-   * loopback hosts (UsageError otherwise); an unreachable issuer is an AuthError with `offline` set.
+   * loopback hosts (UsageError otherwise); an unreachable issuer is an AuthError with `offline` set. Without
+   * `auth` the client is public (PKCE only), as `login` uses it; `setup --verify` signs in as the target's
+   * confidential client.
    */
-  discover(issuer: string, clientId: string): Promise<OidcServer>
+  discover(issuer: string, clientId: string, auth?: ClientAuthentication): Promise<OidcServer>
 }
 
 /** An AuthError for a server that could not be reached (logout goes on offline with a warning). */
@@ -83,7 +91,7 @@ type OpenIdClient = typeof import('openid-client')
 /** The real OIDC client on openid-client v6. */
 export function createOidcClient(): OidcClient {
   return {
-    async discover(issuer, clientId) {
+    async discover(issuer, clientId, auth) {
       const url = checkIssuerUrl(issuer)
       const client: OpenIdClient = await import('openid-client')
       let config: import('openid-client').Configuration
@@ -92,7 +100,11 @@ export function createOidcClient(): OidcClient {
           url,
           clientId,
           undefined,
-          client.None(),
+          auth === undefined
+            ? client.None()
+            : auth.method === 'client_secret_post'
+              ? client.ClientSecretPost(auth.secret)
+              : client.ClientSecretBasic(auth.secret),
           // openid-client skips the ID token's JWS signature from the token endpoint unless asked (TLS suffices
           // per OIDC Core 3.1.3.7); checking it costs one cached JWKS fetch and catches a proxy or wrong issuer.
           { execute: url.protocol === 'http:' ? [client.allowInsecureRequests, client.enableNonRepudiationChecks] : [client.enableNonRepudiationChecks] },

@@ -1,4 +1,5 @@
-import { isLoopbackHost } from '../domain/urls.js'
+import { AuthError } from '../domain/errors.js'
+import type { OidcClient } from './oidc.js'
 import { browse } from './scripted-browser.js'
 
 /** What a scripted test sign-in needs: the app as the target uses it, and a test user. */
@@ -26,37 +27,21 @@ export type TestSignInResult =
 
 /**
  * Signs a test user in with authorization code + PKCE exactly as the target would (its redirect URI, scopes and
- * client authentication), driving the sign-in page over HTTP, and exchanges the code through openid-client, which
- * validates the ID token (issuer, audience, signature, nonce). Never throws for a failed sign-in: it says why.
+ * client authentication), driving the sign-in page over HTTP, and redeems the code through the OIDC edge, which
+ * validates the ID token (issuer, audience, signature, nonce). A sign-in the server refuses is a result that says
+ * why, not an exception.
  */
-export async function testSignIn(request: TestSignInRequest): Promise<TestSignInResult> {
-  const client = await import('openid-client')
-  const issuerUrl = new URL(request.issuer)
-  const auth =
-    request.tokenEndpointAuthMethod === 'client_secret_post'
-      ? client.ClientSecretPost(request.clientSecret)
-      : request.tokenEndpointAuthMethod === 'client_secret_basic'
-        ? client.ClientSecretBasic(request.clientSecret)
-        : client.None()
-  const config = await client.discovery(
-    issuerUrl,
+export async function testSignIn(oidc: OidcClient, request: TestSignInRequest): Promise<TestSignInResult> {
+  const confidential =
+    request.clientSecret !== undefined &&
+    (request.tokenEndpointAuthMethod === 'client_secret_basic' || request.tokenEndpointAuthMethod === 'client_secret_post')
+  const server = await oidc.discover(
+    request.issuer,
     request.clientId,
-    undefined,
-    auth,
-    issuerUrl.protocol === 'http:' && isLoopbackHost(issuerUrl.hostname) ? { execute: [client.allowInsecureRequests] } : undefined,
+    confidential ? { method: request.tokenEndpointAuthMethod as 'client_secret_basic' | 'client_secret_post', secret: request.clientSecret ?? '' } : undefined,
   )
-  const verifier = client.randomPKCECodeVerifier()
-  const state = client.randomState()
-  const nonce = client.randomNonce()
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: request.redirectUri,
-    scope: request.scopes.join(' '),
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-  })
-  const browsed = await browse(url, { login: request.login, password: request.password })
+  const authorization = await server.authorizationRequest(request.redirectUri, request.scopes)
+  const browsed = await browse(authorization.url, { login: request.login, password: request.password })
   if (!browsed.redirect) {
     return {
       ok: false,
@@ -69,16 +54,19 @@ export async function testSignIn(request: TestSignInRequest): Promise<TestSignIn
     const description = browsed.redirect.searchParams.get('error_description')
     return { ok: false, automatable: true, reason: `${error}${description ? `: ${description}` : ''}` }
   }
-  const tokens = await client.authorizationCodeGrant(config, browsed.redirect, {
-    pkceCodeVerifier: verifier,
-    expectedState: state,
-    expectedNonce: nonce,
-    idTokenExpected: true,
-  })
+  let tokens
+  try {
+    tokens = await server.exchangeCode(browsed.redirect, authorization)
+  } catch (cause) {
+    if (cause instanceof AuthError) {
+      return { ok: false, automatable: true, reason: cause.message }
+    }
+    throw cause
+  }
   return {
     ok: true,
-    idTokenClaims: { ...(tokens.claims() ?? {}) },
+    idTokenClaims: { ...(tokens.claims ?? {}) },
     grantedScopes: (tokens.scope ?? request.scopes.join(' ')).split(' ').filter(Boolean),
-    hasRefreshToken: typeof tokens.refresh_token === 'string',
+    hasRefreshToken: typeof tokens.refreshToken === 'string',
   }
 }

@@ -184,7 +184,7 @@ async function verify(
   const { testSignIn } = await import('../../infra/verify-sign-in.js')
   const grants = profile.grantTypes ?? []
   const scopes = profile.scopes?.length ? profile.scopes : ['openid', 'profile', 'email']
-  const result = await testSignIn({
+  const result = await testSignIn(deps.oidc, {
     issuer: profile.issuer,
     clientId: profile.clientId,
     clientSecret: secret,
