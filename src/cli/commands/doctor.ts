@@ -1,12 +1,13 @@
 import type { Command } from 'commander'
 import { allPassed, type CheckResult } from '../../domain/doctor.js'
 import { ConfigError, UsageError } from '../../domain/errors.js'
-import type { AuthServerSelection } from '../../domain/provision-plan.js'
+import { parseAuthServerSelection } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { checkMark } from '../output.js'
-import { collect, connectOkta, describeChange } from './okta.js'
+import { collect, connectOkta } from './okta.js'
+import { runProvision, type ProvisionRequest } from './provision-options.js'
 
 interface DoctorOptions {
   target?: string
@@ -21,16 +22,6 @@ function printCheck(c: ActionContext, r: CheckResult): void {
   if (r.fix && r.status !== 'pass') {
     c.out.result(`    ${color.dim('fix:')} ${r.fix}${r.fixable ? color.dim(' (doctor --fix can do this)') : ''}`)
   }
-}
-
-function selectionOf(authServerId: string | undefined): AuthServerSelection | undefined {
-  if (!authServerId) {
-    return undefined
-  }
-  if (authServerId === 'org' || authServerId === 'default') {
-    return { kind: authServerId }
-  }
-  return { kind: 'existing', id: authServerId }
 }
 
 /** `oidc-setup doctor`: checks a live setup, one line per check, exit 0 only when none fails. */
@@ -72,11 +63,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         return admin
       }
       // Loaded here, not at startup: the use cases pull in yaml, the XML DOM and the provisioning engine.
-      const [{ runDoctor }, { provisionApp }, { fetchProbe }] = await Promise.all([
-        import('../../usecases/doctor.js'),
-        import('../../usecases/provision-app.js'),
-        import('../../infra/http.js'),
-      ])
+      const [{ runDoctor }, { fetchProbe }] = await Promise.all([import('../../usecases/doctor.js'), import('../../infra/http.js')])
       const run = async (): Promise<CheckResult[]> => {
         const current = (await deps.profiles.get(globals.profile)) ?? profile
         return runDoctor(
@@ -106,39 +93,31 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         if (!okta) {
           throw new ConfigError('doctor --fix needs Management API credentials', { hint: 'run `oidc-setup okta configure`' })
         }
-        const fixInput = {
-          profile: profile.name,
+        // The same provisioning the profile was made with: what the profile says, the target's presets for the rest.
+        const fix: ProvisionRequest = {
           target,
-          baseUrl: profile.baseUrl ? new URL(profile.baseUrl) : undefined,
-          label: profile.appLabel,
-          authServer: selectionOf(profile.authServerId),
-          scopes: profile.scopes ?? [],
-          groupsClaim: Boolean(options.groupsClaim),
-          assignGroups: [],
-          assignUsers: [],
-          redirectUris: [],
-          logoutUris: [],
+          input: {
+            profile: profile.name,
+            target,
+            baseUrl: profile.baseUrl ? new URL(profile.baseUrl) : undefined,
+            label: profile.appLabel,
+            authServer: profile.authServerId ? parseAuthServerSelection(profile.authServerId) : undefined,
+            scopes: profile.scopes ?? [],
+            groupsClaim: Boolean(options.groupsClaim),
+            assignGroups: [],
+            assignUsers: [],
+            redirectUris: [],
+            logoutUris: [],
+          },
         }
-        const fixDeps = {
-          admin: okta,
-          profiles: deps.profiles,
-          secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
-        }
-        const plan = await provisionApp({ ...fixInput, dryRun: true }, fixDeps)
-        const writes = plan.changes.filter((ch) => ch.action !== 'unchanged')
-        out.info(`plan: ${writes.length} change(s)`)
-        for (const change of writes) {
-          out.info(`  ${describeChange(change, true)}`)
-        }
+        out.info('plan:')
+        const plan = await runProvision(c, okta, fix, true)
+        const writes = plan.changes.filter((ch) => ch.action !== 'unchanged').length
         const go =
-          writes.length > 0 &&
-          (globals.yes || !c.interactive || (await deps.prompt.confirm(`apply ${writes.length} change(s) to ${okta.orgUrl}?`, true)))
+          writes > 0 &&
+          (globals.yes || !c.interactive || (await deps.prompt.confirm(`apply ${writes} change(s) to ${okta.orgUrl}?`, true)))
         if (go) {
-          const applied = await provisionApp({ ...fixInput, dryRun: false }, {
-            ...fixDeps,
-            onChange: (change) => change.action !== 'unchanged' && out.success(describeChange(change, false)),
-          })
-          out.registerSecret(applied.clientSecret)
+          await runProvision(c, okta, fix, false)
           if (!globals.json) {
             out.info('checking again')
           }
