@@ -183,12 +183,13 @@ async function verify(
   const step = c.out.step(`signing ${login} in as the app would`)
   const { testSignIn } = await import('../../infra/verify-sign-in.js')
   const grants = profile.grantTypes ?? []
-  const scopes = profile.scopes?.length ? profile.scopes : ['openid', 'profile', 'email']
+  const req = target.requirements({ baseUrl: new URL(profile.baseUrl ?? 'http://127.0.0.1/') })
+  const scopes = profile.scopes?.length ? profile.scopes : req.scopes
   const result = await testSignIn(deps.oidc, {
     issuer: profile.issuer,
     clientId: profile.clientId,
     clientSecret: secret,
-    tokenEndpointAuthMethod: target.requirements({ baseUrl: new URL(profile.baseUrl ?? 'http://127.0.0.1/') }).tokenEndpointAuthMethod,
+    tokenEndpointAuthMethod: req.tokenEndpointAuthMethod,
     redirectUri,
     scopes,
     login,
