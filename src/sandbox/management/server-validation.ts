@@ -19,7 +19,7 @@ function requireString(body: JsonObject, field: string, causes: Cause[], max = 1
 }
 
 /** Validates an authorization server body. */
-export function validateServer(body: JsonObject): { name: string; description: string | undefined; audiences: string[]; issuerMode: string } {
+export function validateServer(body: JsonObject, defaultIssuerMode = 'ORG_URL'): { name: string; description: string | undefined; audiences: string[]; issuerMode: string } {
   const causes: Cause[] = []
   const name = requireString(body, 'name', causes) ?? ''
   const audiences = asStringArray(body.audiences)
@@ -28,7 +28,7 @@ export function validateServer(body: JsonObject): { name: string; description: s
   } else if (audiences.length > 1) {
     causes.push({ field: 'audiences', message: 'Okta currently supports only one audience.' })
   }
-  const issuerMode = body.issuerMode ?? 'ORG_URL'
+  const issuerMode = body.issuerMode ?? defaultIssuerMode
   if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(String(issuerMode))) {
     causes.push({ field: 'issuerMode', message: "'issuerMode' must be ORG_URL, CUSTOM_URL or DYNAMIC." })
   }

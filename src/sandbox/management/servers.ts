@@ -50,7 +50,9 @@ export function registerServers(router: Router, org: Org): void {
     paginate(search(org.state.servers.map((s) => renderServer(org, s)), req, ['name', 'audiences']), req, { defaultLimit: 200, maxLimit: 200 }),
   )
   router.add('POST', BASE, (req) => {
-    const v = validateServer(bodyObject(req, 'authorizationServer'))
+    // "After you configure a custom URL domain, all new custom authorization servers use CUSTOM_URL by default."
+    // (spec AuthorizationServer.issuerMode)
+    const v = validateServer(bodyObject(req, 'authorizationServer'), org.customUrl ? 'CUSTOM_URL' : 'ORG_URL')
     const kid = secret(24)
     const t = now()
     const id = newId('aus')
@@ -78,7 +80,7 @@ export function registerServers(router: Router, org: Org): void {
   router.add('GET', `${BASE}/:authServerId`, (req) => ok(renderServer(org, server(req))))
   router.add('PUT', `${BASE}/:authServerId`, (req) => {
     const record = server(req)
-    const v = validateServer(bodyObject(req, 'authorizationServer'))
+    const v = validateServer(bodyObject(req, 'authorizationServer'), String(record.server.issuerMode ?? 'ORG_URL'))
     Object.assign(record.server, {
       name: v.name,
       description: v.description ?? record.server.description ?? null,
