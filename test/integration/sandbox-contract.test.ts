@@ -1,4 +1,5 @@
 // Contract: sandbox responses (and the request bodies sent here) validate against Okta's OpenAPI description.
+import { generateKeyPairSync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { OktaContract } from '../helpers/okta-contract.js'
@@ -87,6 +88,19 @@ describe('sandbox contract against management-api.yaml', () => {
     await call('POST', `/api/v1/apps/${app.id}/credentials/secrets/${secret.id}/lifecycle/activate`)
     await call('POST', `/api/v1/apps/${app.id}/credentials/secrets/${secrets[0]?.id}/lifecycle/deactivate`)
     await call('DELETE', `/api/v1/apps/${app.id}/credentials/secrets/${secrets[0]?.id}`, undefined, 204)
+
+    // JWKS credentials and the app's authentication policy (Identity Engine).
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const jwk = await call<{ id: string }>('POST', `/api/v1/apps/${app.id}/credentials/jwks`, { ...publicKey.export({ format: 'jwk' }), kid: 'contract-1', use: 'sig', status: 'ACTIVE' }, 201)
+    await call('GET', `/api/v1/apps/${app.id}/credentials/jwks`)
+    await call('GET', `/api/v1/apps/${app.id}/credentials/jwks/${jwk.id}`)
+    await call('POST', `/api/v1/apps/${app.id}/credentials/jwks/${jwk.id}/lifecycle/deactivate`)
+    await call('POST', `/api/v1/apps/${app.id}/credentials/jwks/${jwk.id}/lifecycle/activate`)
+    await call('POST', `/api/v1/apps/${app.id}/credentials/jwks/${jwk.id}/lifecycle/deactivate`)
+    await call('DELETE', `/api/v1/apps/${app.id}/credentials/jwks/${jwk.id}`, undefined, 204)
+    const policies = (await (await fetch(`${sandbox.orgUrl}/api/v1/policies?type=ACCESS_POLICY`, { headers: { Authorization: `SSWS ${sandbox.apiToken}` } })).json()) as Array<{ id: string }>
+    expect(contract.validateSchema('AccessPolicy', policies[0])).toEqual([])
+    await call('PUT', `/api/v1/apps/${app.id}/policies/${policies[1]?.id}`, undefined, 204)
 
     const grant = await call<{ id: string }>('POST', `/api/v1/apps/${app.id}/grants`, { issuer: sandbox.orgUrl, scopeId: 'okta.apps.read' }, 201)
     await call('GET', `/api/v1/apps/${app.id}/grants`)

@@ -143,3 +143,16 @@ describe('RateLimiter and FaultRegistry', () => {
     expect(faults.list()).toEqual([])
   })
 })
+
+describe('totpCode (RFC 6238)', () => {
+  it('matches the RFC 6238 appendix B SHA-1 vectors (last 6 digits)', async () => {
+    const { totpCode, totpMatches } = await import('../../src/sandbox/totp.js')
+    // The RFC's seed "12345678901234567890" in base32.
+    const seed = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
+    expect(totpCode(seed, 59_000)).toBe('287082')
+    expect(totpCode(seed, 1_111_111_109_000)).toBe('081804')
+    expect(totpCode(seed, 1_234_567_890_000)).toBe('005924')
+    expect(totpMatches(seed, '005924', 1_234_567_890_000 + 30_000)).toBe(true)
+    expect(totpMatches(seed, '005924', 1_234_567_890_000 + 90_000)).toBe(false)
+  })
+})

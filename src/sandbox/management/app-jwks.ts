@@ -61,7 +61,11 @@ function validateKey(body: JsonObject, existing: JsonObject[]): JsonObject {
   if (body.d !== undefined || body.p !== undefined) {
     throw validationError('jwk', 'jwk: Only public keys can be added; the key has private members.')
   }
-  const key: JsonObject = Object.fromEntries(PUBLIC_MEMBERS.filter((m) => body[m] !== undefined).map((m) => [m, body[m]]))
+  // The sandbox keeps signing keys only (spec: OAuth2ClientJsonSigningKeyResponse); `use` defaults to sig.
+  if (body.use !== undefined && body.use !== 'sig') {
+    throw validationError('use', "use: The sandbox supports signing keys only ('use': 'sig').")
+  }
+  const key: JsonObject = { use: 'sig', ...Object.fromEntries(PUBLIC_MEMBERS.filter((m) => body[m] !== undefined).map((m) => [m, body[m]])) }
   try {
     createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' })
   } catch {
