@@ -6,7 +6,8 @@ import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { checkMark } from '../output.js'
-import { collect, connectOkta } from './okta.js'
+import { confirmDestructive } from '../confirm.js'
+import { collect, connectOkta, describeChange } from './okta.js'
 import { runProvision, type ProvisionRequest } from './provision-options.js'
 
 interface DoctorOptions {
@@ -115,8 +116,16 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         const writes = plan.changes.filter((ch) => ch.action !== 'unchanged').length
         const go =
           writes > 0 &&
-          (globals.yes || !c.interactive || (await deps.prompt.confirm(`apply ${writes} change(s) to ${okta.orgUrl}?`, true)))
+          (await confirmDestructive(c, {
+            action: `apply ${writes} change(s) to ${okta.orgUrl}`,
+            items: plan.changes.filter((ch) => ch.action !== 'unchanged').map((ch) => describeChange(ch, true)),
+            preview: `oidc-setup doctor --profile ${profile.name}`,
+          }))
+        if (writes > 0 && !go) {
+          out.notice('nothing changed in Okta')
+        }
         if (go) {
+          out.setInterruptAccount(`some repairs may already be applied in ${okta.orgUrl}; run \`oidc-setup doctor --profile ${profile.name}\` to see where it stands`)
           await runProvision(c, okta, fix, false)
           if (!globals.json) {
             out.info('checking again')

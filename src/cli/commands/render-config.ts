@@ -14,6 +14,7 @@ import {
   type RenderConfigResult,
   type RenderMode,
 } from '../../usecases/render-config.js'
+import { confirmDestructive } from '../confirm.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import type { Output } from '../output.js'
 import { readSecretInput } from '../secret-input.js'
@@ -176,10 +177,25 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
 
   const existing: ExistingPolicy = options.merge ? 'merge' : options.force ? 'force' : 'refuse'
   const mode: RenderMode = options.stdout ? 'stdout' : options.dryRun ? 'dry-run' : 'write'
-  const result = await renderConfig(
-    { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, mode },
-    { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 },
-  )
+  const input = { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing }
+  const renderDeps = { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 }
+  if (existing === 'force' && mode === 'write' && !globals.yes) {
+    // --force replaces the user's files: the dry run says exactly which, before anything is written.
+    const plan = await renderConfig({ ...input, mode: 'dry-run' }, renderDeps)
+    const replaced = plan.files.filter((f) => f.action === 'overwrite')
+    if (
+      replaced.length > 0 &&
+      !(await confirmDestructive(c, {
+        action: `replace ${replaced.length} existing file(s) in ${options.out} (a .bak copy of each is kept)`,
+        items: replaced.map((f) => f.path),
+        preview: 'oidc-setup render-config … --dry-run',
+      }))
+    ) {
+      out.notice('nothing written')
+      return
+    }
+  }
+  const result = await renderConfig({ ...input, mode }, renderDeps)
   for (const file of result.files) {
     for (const secret of file.secrets) {
       out.registerSecret(secret)
@@ -187,8 +203,15 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   }
   await report(result, mode, issuer.kind, c)
   if (mode === 'write' && !globals.json) {
+    const merged = result.files.filter((f) => f.action === 'merge')
     for (const step of target.nextSteps(options.format)) {
-      out.hint(step)
+      // After a --merge the file is already the merged one: "re-run with --merge" would send the user in circles.
+      if (!(merged.length && /--merge/.test(step))) {
+        out.hint(step)
+      }
+    }
+    if (merged.length) {
+      out.hint(`${merged.map((f) => f.path).join(', ')} merged in place; restart ${target.title} to apply it`)
     }
   }
 }
