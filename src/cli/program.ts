@@ -5,10 +5,9 @@ import type { Output } from './output.js'
 import { readGlobals, type ActionContext, type CommandContext } from './context.js'
 import { commandModules } from './commands/index.js'
 
-declare const __VERSION__: string
+import { VERSION } from '../version.js'
 
-/** The version baked in at build time (falls back for unbundled runs such as vitest). */
-export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev'
+export { VERSION }
 
 /** Builds the commander program with the global options and every command. */
 export function buildProgram(deps: Deps, out: Output): Command {

@@ -23,6 +23,8 @@ export interface Profile {
   postLogoutRedirectUris?: string[] | undefined
   scopes?: string[] | undefined
   grantTypes?: string[] | undefined
+  /** The target's settings (`--set key=value`), e.g. OpenMetadata's admin principals; never a secret. */
+  settings?: Record<string, string | string[] | boolean> | undefined
   /** Set by `okta configure`: how the Management API is reached. */
   management?:
     | {

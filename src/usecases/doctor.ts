@@ -1,3 +1,4 @@
+import { usesClientSecret } from '../domain/app-requirements.js'
 import {
   checkAppExists,
   checkAppSettings,
@@ -149,7 +150,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         }
         const [groups, users] = await Promise.all([admin.listAppGroupIds(app.id), admin.listAppUserIds(app.id)])
         add(checkAssignments(groups.length, users.length))
-        const confidential = app.tokenEndpointAuthMethod !== 'none' && app.tokenEndpointAuthMethod !== 'private_key_jwt'
+        const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined
         const activeHashes = new Set(active.filter((s) => s.value).map((s) => sha256(s.value)))

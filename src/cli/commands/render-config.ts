@@ -4,6 +4,7 @@ import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
 import { requireRenderableTarget, targetNames, targets } from '../../targets/index.js'
+import { parseSetFlags, resolveSettings } from '../../targets/settings.js'
 import { isRenderable, type OktaAppRequirements, type RenderFormat, type SecretSource } from '../../targets/types.js'
 import {
   checkRenderOptions,
@@ -18,6 +19,8 @@ import { confirmDestructive } from '../confirm.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import type { Output } from '../output.js'
 import { readSecretInput } from '../secret-input.js'
+import { collect } from './okta.js'
+import { askMissingSettings } from './target-settings.js'
 
 interface RenderConfigOptions {
   target?: string
@@ -33,6 +36,7 @@ interface RenderConfigOptions {
   merge?: boolean
   force?: boolean
   dryRun?: boolean
+  set?: string[]
 }
 
 function randomBase64(bytes: number): string {
@@ -170,6 +174,14 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     out.registerSecret(value)
     clientSecret = { kind: 'literal', value }
   }
+  const settings = await askMissingSettings(
+    target,
+    resolveSettings(target, [
+      { source: `profile "${profile?.name}"`, values: profile?.target === target.name ? profile.settings : undefined },
+      { source: '--set', values: parseSetFlags(options.set ?? []) },
+    ]),
+    prompt,
+  )
   const issuerWarning = target.issuerWarning?.(issuer.kind)
   for (const warning of [...issuer.warnings, ...baseUrl.warnings, ...(issuerWarning ? [issuerWarning] : [])]) {
     out.warn(warning)
@@ -177,7 +189,7 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
 
   const existing: ExistingPolicy = options.merge ? 'merge' : options.force ? 'force' : 'refuse'
   const mode: RenderMode = options.stdout ? 'stdout' : options.dryRun ? 'dry-run' : 'write'
-  const input = { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing }
+  const input = { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, settings }
   const renderDeps = { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 }
   if (existing === 'force' && mode === 'write' && !globals.yes) {
     // --force replaces the user's files: the dry run says exactly which, before anything is written.
@@ -283,6 +295,7 @@ export const registerRenderConfig: RegisterCommand = (program, ctx) => {
     .option('--merge', 'update an existing file: only the keys oidc-setup owns change, everything else is kept')
     .option('--force', 'replace existing files (a .bak copy of each is kept)')
     .option('--dry-run', 'print a diff of what would change (secrets redacted) and write nothing')
+    .option('--set <key=value>', "a target setting, e.g. --set defaultRole=Viewer (repeatable; `oidc-setup targets` lists each target's)", collect)
     .action(async (options: RenderConfigOptions, self: Command) => {
       await run(options, ctx.context(self))
     })
