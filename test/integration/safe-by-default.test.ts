@@ -35,6 +35,8 @@ describe('--json failures print exactly one error document', () => {
     ['an unknown target', ['render-config', '--target', 'kestrel'], 'ERR_USAGE', 2],
     ["commander's unknown option", ['status', '--bogus'], 'ERR_USAGE', 2],
     ["commander's missing argument", ['completion'], 'ERR_USAGE', 2],
+    ['a missing profile', ['doctor', '--profile', 'nobody'], 'ERR_PROFILE_NOT_FOUND', 3],
+    ['a profile to remove that does not exist', ['profiles', 'remove', 'nobody'], 'ERR_PROFILE_NOT_FOUND', 3],
   ] as const) {
     it(`${what}: {"error":{code,message,hint,exitCode}} on stdout, the same words on stderr`, async () => {
       const r = await runCli(['--json', ...args])
@@ -57,7 +59,7 @@ describe('--json failures print exactly one error document', () => {
   })
 })
 
-describe('okta delete-app asks first', () => {
+describe('okta delete-app asks first', { timeout: 60_000 }, () => {
   it('off a terminal without --yes: exit 2 naming --yes, ERR_CONFIRMATION_REQUIRED, nothing deleted', async () => {
     const home = tempDir()
     const app = await createApp('del-pipe', home)
@@ -106,7 +108,7 @@ describe('okta delete-app asks first', () => {
   })
 })
 
-describe('Ctrl-C inside other prompts', () => {
+describe('Ctrl-C inside other prompts', { timeout: 60_000 }, () => {
   it('okta configure at the org URL prompt: exit 130, nothing saved', async () => {
     const home = tempDir()
     const r = await runOnTerminal(['okta', 'configure'], [{ expect: /Okta org URL/, send: KEY.ctrlC }], { env: { OIDC_SETUP_CONFIG_DIR: home } })
@@ -116,7 +118,7 @@ describe('Ctrl-C inside other prompts', () => {
   })
 })
 
-describe('render-config --force replaces files only after a confirmation', () => {
+describe('render-config --force replaces files only after a confirmation', { timeout: 60_000 }, () => {
   const args = (out: string) => ['render-config', '--target', 'kestra', '--issuer', 'https://example.okta.com', '--client-id', '0oa1', '--secret-ref', 'env', '--base-url', 'https://kestra.example.com', '--out', out, '--force']
 
   it('on a terminal it names the file; Enter keeps it', async () => {

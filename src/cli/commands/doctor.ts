@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { allPassed, type CheckResult } from '../../domain/doctor.js'
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { parseAuthServerSelection } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
@@ -40,6 +40,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
       const profile = await deps.profiles.get(globals.profile)
       if (!profile) {
         throw new ConfigError(`no profile "${globals.profile}"`, {
+          code: ErrorCode.profileNotFound,
           hint: 'create it with `oidc-setup setup` or `oidc-setup okta create-app`, or pass --profile NAME',
         })
       }

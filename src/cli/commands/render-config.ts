@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
@@ -89,6 +89,7 @@ async function resolveProfile(c: ActionContext): Promise<Profile | undefined> {
   const profile = await c.deps.profiles.get(c.globals.profile)
   if (!profile && c.profileExplicit) {
     throw new ConfigError(`profile "${c.globals.profile}" does not exist`, {
+          code: ErrorCode.profileNotFound,
       hint: `create it with oidc-setup okta create-app --profile ${c.globals.profile}, or pass --issuer, --client-id and --base-url`,
     })
   }
