@@ -113,6 +113,15 @@ export class ManagementApiError extends CliError {
   }
 }
 
+/**
+ * An Okta server (the org or an issuer) that could not be reached: network, DNS, proxy (exit 5, ERR_UNREACHABLE).
+ * Not an authentication problem: logging in again would not help.
+ */
+export class UnreachableServerError extends CliError {
+  readonly exitCode = ExitCode.oktaApi
+  readonly code = ErrorCode.unreachable
+}
+
 /** Maps any thrown value to the exit code main() returns. */
 export function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof CliError ? error.exitCode : ExitCode.internal
