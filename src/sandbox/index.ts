@@ -17,9 +17,14 @@ import { Router } from './management/router.js'
 import { registerServers } from './management/servers.js'
 import { registerServiceApps } from './management/service-apps.js'
 import { registerTrustedOrigins } from './management/trusted-origins.js'
+import { DpopVerifier } from './dpop.js'
+import { registerAccessPolicies, seedAccessPolicies } from './management/access-policies.js'
 import { createOidcGateway } from './oidc/gateway.js'
+import { runTestLogin, type TestLoginCredentials, type TestLoginResult } from './oidc/test-login.js'
+import { newTotpSecret, totpCode } from './totp.js'
+import { newId } from './util.js'
 import { OidcHost } from './oidc/host.js'
-import { Org } from './org.js'
+import { DEFAULT_MODE, Org, type OrgMode } from './org.js'
 import { RateLimiter, type RateLimit } from './rate-limits.js'
 import { logRequest, type RequestLogEntry } from './request-log.js'
 import { loadState, seedState, StatePersister, type SandboxState } from './store.js'
@@ -30,6 +35,9 @@ export type { RateLimit } from './rate-limits.js'
 export type { RequestLogEntry } from './request-log.js'
 export type { SandboxState } from './store.js'
 export { MESSAGES as OKTA_MESSAGES } from './oidc/policy.js'
+export type { OrgMode } from './org.js'
+export type { TestLoginCredentials, TestLoginResult } from './oidc/test-login.js'
+export { totpCode } from './totp.js'
 
 /** How to start a sandbox. */
 export interface SandboxOptions {
@@ -47,6 +55,23 @@ export interface SandboxOptions {
   faults?: FaultSpec[]
   /** Latency added to every request, in ms. */
   latencyMs?: number
+  /**
+   * The kind of org: `oie` (Identity Engine, the default: every org created since 2022) has authentication policies,
+   * the shared default two-factor policy on new apps and a sign-in that asks for a second factor; `classic` has none.
+   */
+  orgProfile?: 'oie' | 'classic'
+  /**
+   * The org's custom domain URL. The sandbox answers for it too (requests whose Host is the URL's host, so use a name
+   * that reaches 127.0.0.1, e.g. `http://localhost:0`: port 0 stands for the sandbox's port); new apps default to
+   * `issuer_mode: CUSTOM_URL`, new servers to `issuerMode: CUSTOM_URL`.
+   */
+  customDomain?: string
+  /** Whether the org has API Access Management (custom authorization servers); default true. */
+  apiAccessManagement?: boolean
+  /** Okta's eventual consistency: deactivations, deletions and group assignments take this long (ms) to settle. */
+  eventualConsistencyMs?: number
+  /** The secrets API elides `client_secret` outside the create response (as Okta's examples show). */
+  maskClientSecrets?: boolean
 }
 
 /** A user of the sandbox and the password to sign in with. */
@@ -54,6 +79,8 @@ export interface SandboxUser {
   id: string
   login: string
   password: string | undefined
+  /** The base32 seed of the user's TOTP authenticator (RFC 6238), when enrolled (the demo user is). */
+  totpSecret: string | undefined
 }
 
 /** A running sandbox. */
@@ -74,8 +101,25 @@ export interface Sandbox {
   setRateLimit(pathPrefix: string, limit: number | RateLimit): void
   /** Turns auto-login on (a login or user id) or off (undefined). */
   setAutoLogin(login: string | undefined): void
-  /** The issuer of a custom authorization server (`default`, `aus…`), or of the org server without an argument. */
-  issuer(serverId?: string): string
+  /**
+   * The issuer of a custom authorization server (`default`, `aus…`), or of the org server without an argument; with
+   * `'custom'`, the one the custom domain answers with.
+   */
+  issuer(serverId?: string, domain?: 'org' | 'custom'): string
+  /** The kind of org and its features, as started. */
+  readonly mode: OrgMode
+  /** The custom domain's URL (port resolved), when the org has one. */
+  readonly customDomainUrl: string | undefined
+  /** The current TOTP code of a user (login or id) with an enrolled authenticator. */
+  totp(login: string, at?: number): string
+  /** Enrolls a TOTP authenticator for a user (login or id) and returns its base32 seed. */
+  enrollTotp(login: string): string
+  /**
+   * The sandbox-only test sign-in (see README.md): follows an authorization URL as a browser would, signs the user in
+   * with the password and, when the app's authentication policy asks for it, a TOTP code, and returns the redirect to
+   * the client's redirect_uri (with `code` and `state`, or `error`) without fetching it.
+   */
+  testLogin(authorizationUrl: string | URL, credentials: TestLoginCredentials): Promise<TestLoginResult>
   /** The org's state (read-only use: assertions in tests). */
   readonly state: SandboxState
   /** Stops listening, drops open connections and writes the state file (when persisted). */
@@ -108,7 +152,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.apiToken) {
     state.apiToken = options.apiToken
   }
-  const org = new Org(state, '')
+  const mode: OrgMode = {
+    profile: options.orgProfile ?? DEFAULT_MODE.profile,
+    customDomain: options.customDomain,
+    apiAccessManagement: options.apiAccessManagement ?? true,
+    eventualConsistencyMs: Math.max(0, options.eventualConsistencyMs ?? 0),
+    maskClientSecrets: options.maskClientSecrets === true,
+  }
+  let customDomain: URL | undefined
+  if (mode.customDomain !== undefined) {
+    try {
+      customDomain = new URL(mode.customDomain)
+    } catch {
+      throw new Error(`customDomain must be a URL (http://localhost:0, https://login.example.com), not "${mode.customDomain}"`)
+    }
+    if (customDomain.pathname !== '/' || customDomain.search || customDomain.hash) {
+      throw new Error(`customDomain must be an origin without a path, not "${mode.customDomain}"`)
+    }
+  }
+  const org = new Org(state, '', mode)
+  seedAccessPolicies(org)
   const saved = state.oidc ?? {}
   delete state.oidc
   let autoLogin = options.autoLogin
@@ -126,8 +189,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerDirectory(router, org)
   registerTrustedOrigins(router, org)
   registerServiceApps(router, org)
-  const management = createManagementApi(org, oidc, router)
-  const openid = createOidcGateway(org, oidc, management)
+  registerAccessPolicies(router, org)
+  const dpop = new DpopVerifier()
+  const management = createManagementApi(org, oidc, router, dpop)
+  const openid = createOidcGateway(org, oidc, management, dpop)
   const faults = new FaultRegistry(options.faults ?? [], options.latencyMs ?? 0)
   const limiter = new RateLimiter(options.rateLimits ?? {})
   const requestLog: RequestLogEntry[] = []
@@ -142,6 +207,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       url = new URL('/', org.orgUrl)
     }
     logRequest(requestLog, req, res, url)
+    // Okta names every answer with a request id (support cases and the System Log refer to it).
+    res.setHeader('X-Okta-Request-Id', newId('req'))
     if (await applyFaults(faults, limiter, req, res, method, url.pathname)) {
       return
     }
@@ -181,6 +248,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   const port = (server.address() as AddressInfo).port
   org.orgUrl = `http://127.0.0.1:${port}`
+  if (customDomain) {
+    if (customDomain.port === '0') {
+      customDomain.port = String(port)
+    }
+    org.customUrl = customDomain.origin
+  }
+  const userOf = (login: string) => {
+    const user = org.findUser(login)
+    if (!user) {
+      throw new Error(`no sandbox user "${login}"`)
+    }
+    return user
+  }
   persister?.schedule()
 
   return {
@@ -188,7 +268,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     apiToken: state.apiToken,
     get users(): SandboxUser[] {
-      return state.users.map((u) => ({ id: u.id, login: String(asObject(u.user.profile).login ?? ''), password: u.password }))
+      return state.users.map((u) => ({ id: u.id, login: String(asObject(u.user.profile).login ?? ''), password: u.password, totpSecret: u.totpSecret }))
     },
     requestLog,
     clearRequestLog() {
@@ -201,8 +281,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setAutoLogin(login) {
       autoLogin = login
     },
-    issuer(serverId) {
-      return org.issuer(serverId)
+    issuer(serverId, domain) {
+      return serverId === undefined ? org.issuer(undefined, domain) : oidc.issuer(org.findServer(serverId)?.id ?? serverId, domain ?? 'org')
+    },
+    mode,
+    customDomainUrl: org.customUrl,
+    totp(login, at) {
+      const secret = userOf(login).totpSecret
+      if (!secret) {
+        throw new Error(`sandbox user "${login}" has no TOTP authenticator (enrollTotp() gives one)`)
+      }
+      return totpCode(secret, at)
+    },
+    enrollTotp(login) {
+      const user = userOf(login)
+      user.totpSecret = newTotpSecret()
+      org.changed()
+      return user.totpSecret
+    },
+    testLogin(authorizationUrl, credentials) {
+      return runTestLogin(org, authorizationUrl, credentials)
     },
     state,
     async close() {

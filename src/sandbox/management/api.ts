@@ -2,6 +2,7 @@
 // with the call's scope and an admin role), routing with Okta's 404/405, and JSON body parsing with Okta's errors.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { OktaError, invalidToken, malformedBody, notFound } from '../errors.js'
+import { DPOP_ALGS, DpopError, resourceHtu, type DpopVerifier } from '../dpop.js'
 import { BodyTooLarge, MAX_BODY, readBody, sendJson } from '../http.js'
 import type { OidcHost } from '../oidc/host.js'
 import type { Org } from '../org.js'
@@ -12,19 +13,41 @@ import { forbidden, requiredScope, scopeSatisfied } from './service-apps.js'
 export type ManagementApi = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>
 
 /** The Management API over the org's routes. */
-export function createManagementApi(org: Org, oidc: OidcHost, router: Router): ManagementApi {
+export function createManagementApi(org: Org, oidc: OidcHost, router: Router, dpop: DpopVerifier): ManagementApi {
+  /** Okta's refusal of a DPoP-bound token without a valid proof (400 invalid_dpop_proof, WWW-Authenticate: DPoP). */
+  const dpopRefusal = (status: number, error: string, description: string, scope: string, path: string): OktaError =>
+    new OktaError(status, error, description, [], {
+      'WWW-Authenticate': `DPoP algs="${DPOP_ALGS.join(' ')}", authorization_uri="${org.orgUrl}/oauth2/v1/authorize", realm="${org.orgUrl}", scope="${scope}", error="${error}", error_description="${description}", resource="${path}"`,
+    })
+
   return async function management(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase()
     const auth = req.headers.authorization ?? ''
-    const bearer = /^(?:Bearer|DPoP) (.+)$/i.exec(auth)
+    const bearer = /^(Bearer|DPoP) (.+)$/i.exec(auth)
     if (bearer) {
       // OAuth 2.0 for Okta: an org-server token of an active service app with the scope and an admin role.
-      const token = oidc.orgAccessToken((bearer[1] ?? '').trim())
+      const value = (bearer[2] ?? '').trim()
+      const token = oidc.orgAccessToken(value)
       const app = token ? org.appByClientId(token.clientId) : undefined
       if (!token || !app || app.app.status !== 'ACTIVE') {
         throw invalidToken()
       }
       const needed = requiredScope(method, url.pathname)
+      if (token.jkt) {
+        if (bearer[1] !== 'DPoP') {
+          throw dpopRefusal(401, 'invalid_token', 'The access token is DPoP-bound: send it as Authorization: DPoP with a DPoP proof.', needed, url.pathname)
+        }
+        const proof = req.headers.dpop
+        try {
+          // htm is compared with the method as it came over the wire (RFC 9449 §4.3), not upper-cased.
+          dpop.verify(Array.isArray(proof) ? proof[0] : proof, { htm: req.method ?? '', htu: resourceHtu(org.orgUrl, url.pathname), accessToken: value, jkt: token.jkt })
+        } catch (error) {
+          if (error instanceof DpopError) {
+            throw dpopRefusal(400, 'invalid_dpop_proof', error.message, needed, url.pathname)
+          }
+          throw error
+        }
+      }
       if (!scopeSatisfied(token.scopes, needed)) {
         throw forbidden(`The access token does not have the ${needed} scope.`)
       }
@@ -33,6 +56,10 @@ export function createManagementApi(org: Org, oidc: OidcHost, router: Router): M
       }
     } else if (!auth.startsWith('SSWS ') || auth.slice(5).trim() !== org.state.apiToken) {
       throw invalidToken()
+    }
+    if (!org.mode.apiAccessManagement && url.pathname.startsWith('/api/v1/authorizationServers')) {
+      // Orgs without API Access Management (spec: Error-FF-NotEnabled-Response-401 on /api/v1/authorizationServers*).
+      throw new OktaError(401, 'E0000015', 'You do not have permission to access the feature you are requesting', [])
     }
     const match = router.match(method, url.pathname)
     if (match.kind === 'none') {

@@ -1,5 +1,5 @@
 // Who is assigned to an app: `/api/v1/apps/{appId}/groups/**` and `/api/v1/apps/{appId}/users/**`.
-import { notFound, validationError } from '../errors.js'
+import { OktaError, notFound, validationError } from '../errors.js'
 import type { Org } from '../org.js'
 import type { AppRecord } from '../store.js'
 import { asObject, isObject, now, type JsonObject } from '../util.js'
@@ -45,6 +45,10 @@ function appUsers(org: Org, app: AppRecord): JsonObject[] {
     out.set(u.userId, renderAppUser(org, app, u.userId, 'USER', u.created, u.lastUpdated, u.profile))
   }
   for (const g of app.groups) {
+    if (org.settling(`group-assignment:${app.id}:${g.groupId}`)) {
+      // Group-to-user assignment propagates asynchronously on Okta.
+      continue
+    }
     const group = org.state.groups.find((x) => x.id === g.groupId)
     if (!group) {
       continue
@@ -58,6 +62,19 @@ function appUsers(org: Org, app: AppRecord): JsonObject[] {
   }
   return [...out.values()]
 }
+/**
+ * Federation Broker Mode (`settings.implicitAssignment: true`): every user may sign in and Okta refuses manual user
+ * and group assignments (https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm).
+ */
+function refuseInBrokerMode(app: AppRecord): AppRecord {
+  if (asObject(app.app.settings).implicitAssignment === true) {
+    throw new OktaError(400, 'E0000001', 'Api validation failed: assignment', [
+      { errorSummary: 'assignment: Users and groups cannot be assigned to an app in Federation Broker Mode (settings.implicitAssignment is true).' },
+    ])
+  }
+  return app
+}
+
 /** Registers the group and user assignments of apps. */
 export function registerAppAssignments(router: Router, org: Org): void {
   router.add('GET', '/api/v1/apps/:appId/groups', (req) => {
@@ -77,7 +94,7 @@ export function registerAppAssignments(router: Router, org: Org): void {
     return ok(renderGroupAssignment(org, record, g))
   })
   router.add('PUT', '/api/v1/apps/:appId/groups/:groupId', (req) => {
-    const record = org.app(req.params.appId ?? '')
+    const record = refuseInBrokerMode(org.app(req.params.appId ?? ''))
     const group = org.group(req.params.groupId ?? '')
     const body = asObject(req.body)
     if (body.priority !== undefined && (typeof body.priority !== 'number' || !Number.isInteger(body.priority) || body.priority < 0)) {
@@ -88,6 +105,7 @@ export function registerAppAssignments(router: Router, org: Org): void {
     if (!g) {
       g = { groupId: group.id, priority, profile: asObject(body.profile), lastUpdated: now() }
       record.groups.push(g)
+      org.settle(`group-assignment:${record.id}:${group.id}`)
     } else {
       g.priority = typeof body.priority === 'number' ? body.priority : g.priority
       g.profile = isObject(body.profile) ? body.profile : g.profile
@@ -113,7 +131,7 @@ export function registerAppAssignments(router: Router, org: Org): void {
     return paginate(search(appUsers(org, record), req, ['credentials.userName']), req, { defaultLimit: 50, maxLimit: 500 })
   })
   router.add('POST', '/api/v1/apps/:appId/users', (req) => {
-    const record = org.app(req.params.appId ?? '')
+    const record = refuseInBrokerMode(org.app(req.params.appId ?? ''))
     const body = asObject(req.body)
     if (typeof body.id !== 'string' || !body.id) {
       throw validationError('id', "id: 'id' is required.")

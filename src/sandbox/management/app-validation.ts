@@ -1,7 +1,7 @@
 // Okta's validation of OIDC app bodies (spec: management-api.yaml OpenIdConnectApplication and its settings and
 // credentials schemas), producing the representation the sandbox stores.
 import { validationError, validationErrors } from '../errors.js'
-import { clientIdOf } from '../org.js'
+import { clientIdOf, oauthSettings as oauthSettingsOf } from '../org.js'
 import type { AppRecord } from '../store.js'
 import { asObject, clone, isObject, now, secret, type JsonObject } from '../util.js'
 import { GRANTS_BY_TYPE, validateGrants, type Cause } from './app-grants.js'
@@ -39,13 +39,35 @@ interface ValidatedApp {
   requestedSecret: string | undefined
 }
 
-/** Validates an OIDC app body the way Okta does and builds the stored representation (unknown fields dropped). */
-export function validateApp(body: unknown, existing?: AppRecord): ValidatedApp {
+/** What the org decides for fields a new app's body leaves out. */
+export interface AppDefaults {
+  /** `issuer_mode` of new apps: CUSTOM_URL once the org has a custom domain (spec OpenIdConnectApplicationIssuerMode). */
+  issuerMode?: 'ORG_URL' | 'CUSTOM_URL'
+  /** Whether new service apps require DPoP-bound tokens (Okta's default since 2024). */
+  dpopForServiceApps?: boolean
+}
+
+/**
+ * Validates an OIDC app body the way Okta does and builds the stored representation (unknown fields dropped). A PUT
+ * replaces the app: `name`, `signOnMode` and `settings.oauthClient.application_type` must be sent again, Okta does
+ * not keep them from the stored app (okta/terraform-provider-okta sends the whole app on update for this reason).
+ */
+export function validateApp(body: unknown, existing?: AppRecord, defaults: AppDefaults = {}): ValidatedApp {
   if (!isObject(body)) {
     throw validationError('application', 'application: The request body must be a JSON object.')
   }
+  if (existing) {
+    const missing = [
+      body.name === undefined ? 'name' : undefined,
+      body.signOnMode === undefined ? 'signOnMode' : undefined,
+      asObject(asObject(body.settings).oauthClient).application_type === undefined ? 'settings.oauthClient.application_type' : undefined,
+    ].filter((f): f is string => f !== undefined)
+    if (missing.length) {
+      throw validationErrors(missing.map((field) => ({ field, message: 'The field cannot be left blank' })))
+    }
+  }
   const causes: Cause[] = []
-  const name = body.name ?? existing?.app.name
+  const name = body.name
   if (name !== 'oidc_client') {
     throw validationError(
       'name',
@@ -156,7 +178,7 @@ export function validateApp(body: unknown, existing?: AppRecord): ValidatedApp {
   if (wildcard !== 'DISABLED' && wildcard !== 'SUBDOMAIN') {
     causes.push({ field: 'settings.oauthClient.wildcard_redirect', message: "'wildcard_redirect' must be DISABLED or SUBDOMAIN." })
   }
-  const issuerMode = inSettings.issuer_mode ?? 'ORG_URL'
+  const issuerMode = inSettings.issuer_mode ?? (existing ? oauthSettingsOf(existing).issuer_mode : undefined) ?? defaults.issuerMode ?? 'ORG_URL'
   if (!['ORG_URL', 'CUSTOM_URL', 'DYNAMIC'].includes(String(issuerMode))) {
     causes.push({ field: 'settings.oauthClient.issuer_mode', message: "'issuer_mode' must be ORG_URL, CUSTOM_URL or DYNAMIC." })
   }
@@ -183,6 +205,12 @@ export function validateApp(body: unknown, existing?: AppRecord): ValidatedApp {
     if (inSettings[field] !== undefined) {
       oauthClient[field] = clone(inSettings[field])
     }
+  }
+  if (appType === 'service' && oauthClient.dpop_bound_access_tokens === undefined) {
+    // New API service apps require DPoP-bound access tokens unless told otherwise (Okta, 2024:
+    // https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/); an update keeps the stored value.
+    const stored = existing ? oauthSettingsOf(existing).dpop_bound_access_tokens : undefined
+    oauthClient.dpop_bound_access_tokens = typeof stored === 'boolean' ? stored : defaults.dpopForServiceApps === true
   }
   const notes = asObject(settings.notes)
   const t = now()

@@ -1,12 +1,13 @@
 // `/api/v1/apps`: OIDC app integrations (validation in app-validation.ts, secrets in app-credentials.ts, assignments
 // in app-assignments.ts).
-import { OktaError, validationError } from '../errors.js'
-import type { Org } from '../org.js'
+import { OktaError, notFound, validationError } from '../errors.js'
+import { oauthSettings, type Org } from '../org.js'
 import type { AppRecord } from '../store.js'
 import { asObject, clone, newId, type JsonObject } from '../util.js'
 import { registerAppAssignments } from './app-assignments.js'
 import { activeSecret, newSecret, registerAppCredentials } from './app-credentials.js'
-import { SECRET_METHODS, validateApp } from './app-validation.js'
+import { SECRET_METHODS, validateApp, type AppDefaults } from './app-validation.js'
+import { defaultAccessPolicyId } from './access-policies.js'
 import { registerLifecycle } from './resource.js'
 import { noContent, ok, paginate, search, type ApiRequest, type Router } from './router.js'
 
@@ -34,9 +35,17 @@ export function renderApp(org: Org, app: AppRecord, withSecret = false): JsonObj
     ...(app.app.status === 'ACTIVE'
       ? { deactivate: { href: `${base}/lifecycle/deactivate` } }
       : { activate: { href: `${base}/lifecycle/activate` } }),
+    // Identity Engine: the app's authentication policy (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Application/).
+    ...(app.accessPolicyId ? { accessPolicy: { href: `${org.orgUrl}/api/v1/policies/${app.accessPolicyId}` } } : {}),
   }
   return out
 }
+
+/** The defaults the org's mode gives new apps. */
+function appDefaults(org: Org): AppDefaults {
+  return { issuerMode: org.customUrl ? 'CUSTOM_URL' : 'ORG_URL', dpopForServiceApps: true }
+}
+
 function activateParam(req: ApiRequest): boolean {
   const value = req.query.get('activate')
   return value === null ? true : value !== 'false'
@@ -53,7 +62,7 @@ export function registerApps(router: Router, org: Org): void {
   })
 
   router.add('POST', '/api/v1/apps', (req) => {
-    const { app, needsSecret, requestedSecret } = validateApp(req.body)
+    const { app, needsSecret, requestedSecret } = validateApp(req.body, undefined, appDefaults(org))
     const creds = asObject(asObject(app.credentials).oauthClient)
     const id = newId('0oa')
     if (creds.client_id === undefined) {
@@ -63,10 +72,18 @@ export function registerApps(router: Router, org: Org): void {
     }
     app.status = activateParam(req) ? 'ACTIVE' : 'INACTIVE'
     const record: AppRecord = { id, app, secrets: [], groups: [], users: [] }
+    if (oauthSettings(record).application_type !== 'service') {
+      // Identity Engine gives every new app that signs users in the shared default authentication policy.
+      const policyId = defaultAccessPolicyId(org)
+      if (policyId) {
+        record.accessPolicyId = policyId
+      }
+    }
     if (needsSecret) {
       record.secrets.push(newSecret(requestedSecret))
     }
     org.state.apps.push(record)
+    org.settle(`app-created:${id}`)
     org.changed()
     return ok(renderApp(org, record, true))
   })
@@ -75,7 +92,7 @@ export function registerApps(router: Router, org: Org): void {
 
   router.add('PUT', '/api/v1/apps/:appId', (req) => {
     const record = org.app(req.params.appId ?? '')
-    const { app, needsSecret, requestedSecret } = validateApp(req.body, record)
+    const { app, needsSecret, requestedSecret } = validateApp(req.body, record, appDefaults(org))
     record.app = app
     if (needsSecret) {
       if (requestedSecret && requestedSecret !== activeSecret(record)) {
@@ -90,6 +107,11 @@ export function registerApps(router: Router, org: Org): void {
 
   router.add('DELETE', '/api/v1/apps/:appId', (req) => {
     const record = org.app(req.params.appId ?? '')
+    if (org.settling(`app-deactivated:${record.id}`)) {
+      // Okta is eventually consistent: a delete right after the deactivation can fail; okta/terraform-provider-okta
+      // (okta/services/idaas/app.go deleteApplication) retries it with backoff for this reason.
+      throw new OktaError(500, 'E0000009', 'Internal Server Error', [{ errorSummary: 'The application is still being deactivated; retry.' }])
+    }
     if (record.app.status === 'ACTIVE') {
       throw new OktaError(403, 'E0000056', 'Delete application forbidden.', [
         { errorSummary: 'The application must be deactivated before it can be deleted.' },
@@ -100,7 +122,19 @@ export function registerApps(router: Router, org: Org): void {
     return noContent()
   })
 
-  registerLifecycle(router, org, '/api/v1/apps/:appId', (req) => [undefined, org.app(req.params.appId ?? '')], { holder: (a) => a.app, answer: 'empty' })
+  registerLifecycle(router, org, '/api/v1/apps/:appId', (req) => [undefined, org.app(req.params.appId ?? '')], {
+    holder: (a) => a.app,
+    answer: 'empty',
+    guard: (_p, a, status) => {
+      if (status === 'INACTIVE' && org.settling(`app-created:${a.id}`)) {
+        // A new app is not yet visible everywhere: its deactivation answers 404 for a while (eventual consistency).
+        throw notFound(a.id, 'AppInstance')
+      }
+      if (status === 'INACTIVE') {
+        org.settle(`app-deactivated:${a.id}`)
+      }
+    },
+  })
   registerAppCredentials(router, org)
   registerAppAssignments(router, org)
 }

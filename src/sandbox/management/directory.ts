@@ -86,12 +86,16 @@ function passwordOf(b: JsonObject): string | undefined {
 /** Registers `/api/v1/groups/**` and `/api/v1/users/**`. */
 export function registerDirectory(router: Router, org: Org): void {
   // Groups.
-  router.add('GET', '/api/v1/groups', (req) =>
-    paginate(search(org.state.groups.map((g) => renderGroup(org, g)), req, ['profile.name'], ['id', 'type', 'lastUpdated', 'lastMembershipUpdated', 'profile.name']), req, {
-      defaultLimit: 10000,
-      maxLimit: 10000,
-    }),
-  )
+  router.add('GET', '/api/v1/groups', (req) => {
+    const found = search(org.state.groups.map((g) => renderGroup(org, g)), req, ['profile.name'], ['id', 'type', 'lastUpdated', 'lastMembershipUpdated', 'profile.name'])
+    if (req.query.has('q')) {
+      // "Paging and searching are currently mutually exclusive. You can't page a query. The default limit for a query
+      // is 300 results." (spec: GET /api/v1/groups, parameter q): no `after`, no next link, at most 300 (or `limit`).
+      const limit = Number(req.query.get('limit') ?? 300)
+      return ok(found.slice(0, Number.isInteger(limit) && limit > 0 ? Math.min(limit, 300) : 300), 200)
+    }
+    return paginate(found, req, { defaultLimit: 10000, maxLimit: 10000 })
+  })
   router.add('POST', '/api/v1/groups', (req) => {
     const profile = validateGroupProfile(bodyObject(req, 'group'), org)
     const t = now()

@@ -24,6 +24,8 @@ export interface CollectionSpec<P, T> {
   create?: (req: ApiRequest, parent: P) => T
   /** The status of a create (Okta answers 201 for most, 200 for some). */
   createdStatus?: number
+  /** How a create response renders the item (default `render`; secrets show their value only there). */
+  renderCreated?: (parent: P, item: T) => JsonObject
   /** PUT: validates and stores the replacement, returns it. */
   replace?: (req: ApiRequest, parent: P, item: T) => T
   /** DELETE: refuses (throws) or removes the item. */
@@ -58,7 +60,7 @@ export function registerCollection<P, T>(router: Router, org: Org, spec: Collect
       const parent = spec.parent(req)
       const item = create(req, parent)
       org.changed()
-      return ok(spec.render(parent, item), spec.createdStatus ?? 201)
+      return ok((spec.renderCreated ?? spec.render)(parent, item), spec.createdStatus ?? 201)
     })
   }
   router.add('GET', one, (req) => {

@@ -79,7 +79,8 @@ export function validateScope(body: JsonObject, server: ServerRecord, existing?:
     id: existing?.id ?? newId('scp'),
     name,
     displayName: typeof body.displayName === 'string' ? body.displayName : (existing?.displayName ?? name),
-    description: typeof body.description === 'string' ? body.description : (existing?.description ?? null),
+    // A string always (spec OAuth2Scope.description: type string): Okta stores the name when none is given.
+    description: typeof body.description === 'string' ? body.description : typeof existing?.description === 'string' ? existing.description : name,
     system: existing?.system ?? false,
     metadataPublish: publish,
     consent,
@@ -248,8 +249,10 @@ export function validateRule(body: JsonObject, existing?: JsonObject): JsonObjec
   if (typeof refresh !== 'number' || refresh < 0) {
     causes.push({ field: 'actions.token.refreshTokenLifetimeMinutes', message: 'The refresh token lifetime must be 0 (unlimited) or more minutes.' })
   }
-  if (typeof window !== 'number' || window < 5 || window > 2628000) {
-    causes.push({ field: 'actions.token.refreshTokenWindowMinutes', message: 'The refresh token window must be between 5 and 2628000 minutes.' })
+  // Okta's bounds for the refresh token window: 10 minutes to 5 years (terraform-provider-okta
+  // resource_okta_auth_server_policy_rule.go: refresh_token_window_minutes, validation.IntBetween(10, 2628000)).
+  if (typeof window !== 'number' || window < 10 || window > 2628000) {
+    causes.push({ field: 'actions.token.refreshTokenWindowMinutes', message: 'The refresh token window must be between 10 and 2628000 minutes.' })
   } else if (typeof access === 'number' && window < access) {
     causes.push({ field: 'actions.token.refreshTokenWindowMinutes', message: 'The refresh token window must be at least the access token lifetime.' })
   } else if (typeof refresh === 'number' && refresh > 0 && window > refresh) {

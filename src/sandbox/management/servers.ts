@@ -15,11 +15,12 @@ const BASE = '/api/v1/authorizationServers'
 export function renderServer(org: Org, s: ServerRecord): JsonObject {
   const base = `${org.orgUrl}${BASE}/${s.id}`
   const out = clone(s.server)
-  delete out.default
   return {
     id: s.id,
     ...out,
-    issuer: org.issuer(s.id),
+    // Okta sends `default: true` on the default server only (spec AuthorizationServer).
+    ...(s.server.default === true ? { default: true } : {}),
+    issuer: org.issuer(s.id, s.server.issuerMode === 'CUSTOM_URL' ? 'custom' : 'org'),
     _links: {
       scopes: { href: `${base}/scopes`, hints: { allow: ['GET'] } },
       claims: { href: `${base}/claims`, hints: { allow: ['GET'] } },

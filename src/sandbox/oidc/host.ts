@@ -4,8 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Provider } from 'oidc-provider'
 import { mintAccessToken, opaqueIdOf } from '../access-tokens.js'
 import { activeSecret } from '../management/app-credentials.js'
+import { activeJwks } from '../management/app-jwks.js'
 import { OKTA_API_SCOPES } from '../management/service-apps.js'
-import { clientIdOf, grantTypesOf, oauthCredentials, oauthSettings, type Org } from '../org.js'
+import { clientIdOf, grantTypesOf, oauthCredentials, oauthSettings, type Domain, type Org } from '../org.js'
 import type { AppRecord, ServerRecord, UserRecord } from '../store.js'
 import { asObject, asStringArray, type JsonObject } from '../util.js'
 import type { Stored } from './adapter.js'
@@ -65,24 +66,39 @@ export class OidcHost {
     return key === ORG_SERVER ? undefined : this.org.state.servers.find((s) => s.id === key)
   }
 
-  private signature(key: string): string {
+  private signature(key: string, domain: Domain): string {
     const server = this.server(key)
-    return JSON.stringify([this.org.orgUrl, server?.scopes.map((s) => s.name), server?.claims])
+    return JSON.stringify([this.org.orgUrl, this.issuer(key, domain), server?.scopes.map((s) => s.name), server?.claims])
   }
 
-  /** The provider for a server key, or undefined when the server does not exist or is inactive. */
-  provider(key: string): Provider | undefined {
+  /**
+   * The issuer a server answers with on a domain: the org server's is the domain's URL; a custom server's follows its
+   * `issuerMode` (spec AuthorizationServer.issuerMode: ORG_URL, CUSTOM_URL, or DYNAMIC = the domain asked).
+   */
+  issuer(key: string, domain: Domain): string {
+    if (key === ORG_SERVER) {
+      return this.org.issuer(undefined, domain)
+    }
+    const mode = this.server(key)?.server.issuerMode
+    return this.org.issuer(key, mode === 'CUSTOM_URL' ? 'custom' : mode === 'DYNAMIC' ? domain : 'org')
+  }
+
+  /**
+   * The provider for a server key on a domain (one instance per issuer: with a custom domain the org is reachable at
+   * both URLs; tokens, grants and sessions are shared), or undefined when the server does not exist or is inactive.
+   */
+  provider(key: string, domain: Domain = 'org'): Provider | undefined {
     const server = this.server(key)
     if (key !== ORG_SERVER && (!server || server.server.status !== 'ACTIVE')) {
       return undefined
     }
-    const signature = this.signature(key)
-    const cached = this.providers.get(key)
+    const signature = this.signature(key, domain)
+    const cached = this.providers.get(`${key}|${domain}`)
     if (cached && cached.signature === signature) {
       return cached.provider
     }
-    const provider = buildProvider(this, key, server)
-    this.providers.set(key, { signature, provider })
+    const provider = buildProvider(this, key, server, this.issuer(key, domain))
+    this.providers.set(`${key}|${domain}`, { signature, provider })
     return provider
   }
 
@@ -126,7 +142,7 @@ export class OidcHost {
   }
 
   /** The Okta-shaped JWT for an opaque access token of a custom server, or undefined. */
-  jwtAccessToken(key: string, opaque: string): string | undefined {
+  jwtAccessToken(key: string, opaque: string, issuer?: string): string | undefined {
     const server = this.server(key)
     const jwk = this.org.state.keys[key]
     if (!server || !jwk) {
@@ -162,7 +178,7 @@ export class OidcHost {
           claims[String(claim.name)] = expressionValue(user, String(claim.value ?? ''))
         }
       }
-      return mintAccessToken(this.org, server, jwk, token, claims)
+      return mintAccessToken(this.org, server, jwk, token, claims, issuer)
     }
     return undefined
   }
@@ -174,7 +190,7 @@ export class OidcHost {
   }
 
   /** The client and scopes of a live access token the org server issued (OAuth 2.0 for Okta), or undefined. */
-  orgAccessToken(token: string): { clientId: string; scopes: Set<string> } | undefined {
+  orgAccessToken(token: string): { clientId: string; scopes: Set<string>; jkt: string | undefined } | undefined {
     for (const model of ['ClientCredentials', 'AccessToken']) {
       const stored = this.storage.get(`${ORG_SERVER}:${model}:${token}`)
       if (!stored || (stored.expiresAt !== undefined && stored.expiresAt < Date.now())) {
@@ -182,10 +198,24 @@ export class OidcHost {
       }
       const clientId = stored.payload.clientId
       if (typeof clientId === 'string') {
-        return { clientId, scopes: new Set(String(stored.payload.scope ?? '').split(' ').filter(Boolean)) }
+        const jkt = stored.payload['x-sandbox-jkt']
+        return { clientId, scopes: new Set(String(stored.payload.scope ?? '').split(' ').filter(Boolean)), jkt: typeof jkt === 'string' ? jkt : undefined }
       }
     }
     return undefined
+  }
+
+  /** Binds an org-server access token to a DPoP key (the token response then says `token_type: DPoP`). */
+  bindAccessToken(token: string, jkt: string): boolean {
+    for (const model of ['ClientCredentials', 'AccessToken']) {
+      const stored = this.storage.get(`${ORG_SERVER}:${model}:${token}`)
+      if (stored) {
+        stored.payload['x-sandbox-jkt'] = jkt
+        this.stored()
+        return true
+      }
+    }
+    return false
   }
 
   scopesOf(server: ServerRecord | undefined): string[] {
@@ -270,7 +300,7 @@ export class OidcHost {
       if (typeof settings.jwks_uri === 'string') {
         metadata.jwks_uri = settings.jwks_uri
       } else {
-        metadata.jwks = settings.jwks
+        metadata.jwks = activeJwks(app)
       }
     }
     return metadata
@@ -284,7 +314,7 @@ export class OidcHost {
   }
 
   /** Serves `/signin/{key}/{uid}` (see sign-in.ts). */
-  interaction(key: string, req: IncomingMessage, res: ServerResponse, form: URLSearchParams | undefined): Promise<void> {
-    return signIn(this, key, req, res, form)
+  interaction(key: string, domain: Domain, req: IncomingMessage, res: ServerResponse, form: URLSearchParams | undefined): Promise<void> {
+    return signIn(this, key, domain, req, res, form)
   }
 }

@@ -4,13 +4,14 @@ import type { GrantLike, KoaContextLike, Provider } from 'oidc-provider'
 import type { AppRecord, ServerRecord, UserRecord } from '../store.js'
 import { asObject, type JsonObject } from '../util.js'
 import { oauthCredentials, oauthSettings } from '../org.js'
+import { corsAllowed } from '../management/trusted-origins.js'
 import { adapterFor } from './adapter.js'
 import type { OidcHost } from './host.js'
 import { escapeHtml, page } from './pages.js'
 import { evaluatePolicy, MESSAGES, ORG_SERVER } from './policy.js'
 
 /** Builds the provider for the server `key` (`org` or a custom server's id). */
-export function buildProvider(host: OidcHost, key: string, server: ServerRecord | undefined): Provider {
+export function buildProvider(host: OidcHost, key: string, server: ServerRecord | undefined, issuer: string): Provider {
   const { Provider: ProviderClass, errors, interactionPolicy } = host.mod
   const org = host.org
   const storage = host.storage
@@ -45,7 +46,7 @@ export function buildProvider(host: OidcHost, key: string, server: ServerRecord 
     return typeof value === 'number' && value > 0 ? value : fallback
   }
 
-  const provider = new ProviderClass(org.issuer(key === ORG_SERVER ? undefined : key), {
+  const provider = new ProviderClass(issuer, {
     adapter: Adapter,
     jwks: { keys: jwk ? [jwk] : [] },
     cookies: {
@@ -201,7 +202,9 @@ export function buildProvider(host: OidcHost, key: string, server: ServerRecord 
         `<p class="error"><b>${escapeHtml(out.error ?? 'error')}</b></p><p>${escapeHtml(out.error_description ?? '')}</p>`,
       )
     },
-    clientBasedCORS: () => true,
+    // Okta allows browser calls only from ACTIVE trusted origins with the CORS scope (gateway.ts drops the CORS headers
+    // for others before they are sent; this keeps oidc-provider's own decision the same).
+    clientBasedCORS: (_ctx: KoaContextLike, origin: string) => corsAllowed(org, origin),
   })
   // Okta matches redirect URIs exactly; oidc-provider would let native apps use any loopback port (RFC 8252 §7.3).
   provider.Client.prototype.redirectUriAllowed = function (this: { redirectUris: string[] }, value: string) {
