@@ -1,6 +1,6 @@
 // okta rotate-secret against the sandbox: the target's own client (the token endpoint called with the secret in the
 // rendered file) keeps working before, during and after a rotation; every step resumes after an interruption.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -79,6 +79,16 @@ describe('okta rotate-secret', () => {
     // No secret on stdout or stderr.
     expect(step1.stdout + step1.stderr).not.toContain(during)
     expect(step1.stdout + step1.stderr).not.toContain(before)
+
+    // doctor names both secrets, and which one each rendered file uses (the old copy still runs the old secret).
+    const oldCopy = path.join(tempDir('oidc-setup-old-'), 'application.yaml')
+    writeFileSync(oldCopy, readFileSync(path.join(app.out, 'application.yaml'), 'utf8').replace(during, before))
+    const doc = await run(app.home, ['doctor', '--profile', 'rot1', '--json', '--config', path.join(app.out, 'application.yaml'), '--config', oldCopy])
+    const checks = (JSON.parse(doc.stdout) as Json).checks as Json[]
+    const rotation = checks.find((ch) => ch.id === 'app.client-secret.rotation')
+    expect(rotation?.message).toContain(`${r1.newSecretId} (new)`)
+    expect(rotation?.message).toContain(`${r1.oldSecretIds[0]} (old)`)
+    expect(checks.filter((ch) => String(ch.id).endsWith('.secret')).map((ch) => `${ch.status}:${String(ch.message).split(' ')[0] === oldCopy ? 'old' : 'new'}`).sort()).toEqual(['pass:new', 'warn:old'])
 
     // A second run during the rotation says what is pending and changes nothing.
     const again = await run(app.home, ['okta', 'rotate-secret', '--profile', 'rot1', '--json'])
