@@ -1,3 +1,4 @@
+import type { TokenEndpointAuthMethod } from './app-requirements.js'
 import type { ApplicationType } from './profile.js'
 
 /**
@@ -21,7 +22,7 @@ export interface AppSpec {
   responseTypes: string[]
   redirectUris: string[]
   postLogoutRedirectUris: string[]
-  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt'
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod
   pkceRequired: boolean
   /** Only when `refresh_token` is among the grant types. */
   refreshTokenRotation?: 'ROTATE' | 'STATIC' | undefined
@@ -155,7 +156,10 @@ export interface User {
 export interface ClientSecret {
   id: string
   status: string
+  /** The secret as the API returned it: the plaintext, or an elided form (`abc……xyz`) where Okta masks it. */
   value: string
+  /** `secret_hash` (spec OAuth2ClientSecret): compares secrets without their plaintext. */
+  secretHash?: string | undefined
   created?: string | undefined
 }
 

@@ -1,5 +1,6 @@
 // openid-client behind a small interface. openid-client is imported inside discover() only: the `token` fast path
 // and --help never load it.
+import type { ClientSecretAuthMethod } from '../domain/app-requirements.js'
 import { AuthError, UsageError } from '../domain/errors.js'
 import type { TokenResponse } from '../domain/token-set.js'
 import { isLoopbackHost } from '../domain/urls.js'
@@ -47,7 +48,7 @@ export interface OidcServer {
 
 /** How a confidential client authenticates at the token endpoint (absent: a public client). */
 export interface ClientAuthentication {
-  method: 'client_secret_basic' | 'client_secret_post'
+  method: ClientSecretAuthMethod
   secret: string
 }
 

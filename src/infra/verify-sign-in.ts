@@ -1,3 +1,4 @@
+import { usesClientSecret, type TokenEndpointAuthMethod } from '../domain/app-requirements.js'
 import { AuthError } from '../domain/errors.js'
 import type { OidcClient } from './oidc.js'
 import { browse } from './scripted-browser.js'
@@ -7,7 +8,7 @@ export interface TestSignInRequest {
   issuer: string
   clientId: string
   clientSecret?: string | undefined
-  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt'
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod
   /** The target's own redirect URI: the flow stops at the redirect to it, which is never fetched. */
   redirectUri: string
   scopes: string[]
@@ -32,13 +33,11 @@ export type TestSignInResult =
  * why, not an exception.
  */
 export async function testSignIn(oidc: OidcClient, request: TestSignInRequest): Promise<TestSignInResult> {
-  const confidential =
-    request.clientSecret !== undefined &&
-    (request.tokenEndpointAuthMethod === 'client_secret_basic' || request.tokenEndpointAuthMethod === 'client_secret_post')
+  const method = request.tokenEndpointAuthMethod
   const server = await oidc.discover(
     request.issuer,
     request.clientId,
-    confidential ? { method: request.tokenEndpointAuthMethod as 'client_secret_basic' | 'client_secret_post', secret: request.clientSecret ?? '' } : undefined,
+    request.clientSecret !== undefined && usesClientSecret(method) ? { method, secret: request.clientSecret } : undefined,
   )
   const authorization = await server.authorizationRequest(request.redirectUri, request.scopes)
   const browsed = await browse(authorization.url, { login: request.login, password: request.password })

@@ -1,41 +1,52 @@
-import type { ApplicationType } from '../domain/profile.js'
+import type { OktaAppRequirements } from '../domain/app-requirements.js'
 
-/** Which authorization server a target should use by default. */
-export type AuthServerChoice = 'org' | 'default' | 'new'
-
-/**
- * What a target needs registered in Okta, derived from its base URL. The single source of truth shared by
- * render-config (which prints it), okta create-app (which provisions it) and doctor (which checks it).
- */
-export interface OktaAppRequirements {
-  applicationType: ApplicationType
-  grantTypes: string[]
-  responseTypes: string[]
-  redirectUris: string[]
-  postLogoutRedirectUris: string[]
-  /** Scopes the target requests at login. */
-  scopes: string[]
-  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt'
-  pkceRequired: boolean
-  /** The authorization server the target works best with, and whether it can use the other kind. */
-  authServer: AuthServerChoice
-  /** Refresh token rotation, when `refresh_token` is among the grant types. */
-  refreshTokenRotation?: 'ROTATE' | 'STATIC' | undefined
-  /**
-   * The issuer the app's ID tokens carry (`settings.oauthClient.issuer_mode`), when the target needs one: Kestra and
-   * OpenMetadata validate against the Okta URL, which differs from the default once the org has a custom domain.
-   */
-  issuerMode?: 'ORG_URL' | undefined
-  /** Origins to register as trusted (CORS + redirect), for browser apps. */
-  trustedOrigins?: string[] | undefined
-  /** Why each non-obvious choice was made; shown by `targets` and `render-config`. */
-  notes: string[]
-}
+export type { AuthServerChoice, OktaAppRequirements } from '../domain/app-requirements.js'
 
 /** Values a target's requirements are derived from. */
 export interface RequirementsInput {
   /** The application's base URL (validated: http(s), no credentials, no fragment, no query). */
   baseUrl: URL
+  /** The target's settings as given (validated against `TargetModule.settings`); absent ones are undefined. */
+  settings?: TargetSettings | undefined
+}
+
+/** A value of a target setting. */
+export type SettingValue = string | string[] | boolean
+
+/** A target's settings by key (`--set key=value`, the spec's `settings:` map, the profile). */
+export type TargetSettings = Readonly<Record<string, SettingValue | undefined>>
+
+/**
+ * Something a target needs from the user that Okta cannot tell, e.g. OpenMetadata's admin principals or Kestra's
+ * default role. Given as `--set key=value` (lists: repeat the flag or separate with commas), as the spec's
+ * `settings:` map, or at a prompt on a terminal; remembered in the profile. A required setting that is missing
+ * makes render-config refuse (never a placeholder that locks users out).
+ */
+export interface TargetSetting {
+  /** camelCase key, e.g. `adminPrincipals`. */
+  key: string
+  kind: 'string' | 'list' | 'boolean'
+  /** One line for `targets`, help and the prompt. */
+  description: string
+  /** Whether rendering refuses without it. */
+  required: boolean
+  /** Used when the setting is absent (only for values that are safe for every install). */
+  default?: SettingValue | undefined
+  /** Checks one value (each entry of a list); returns the problem, or undefined when it is fine. */
+  validate?(value: string): string | undefined
+  /** An example value for hints, e.g. `alice@example.com`. */
+  example: string
+}
+
+/**
+ * A second Okta app a target needs beside its main one (e.g. Argo CD's CLI client, Kubernetes' developer login).
+ * Provisioned with the main app, labelled `<label> (<role>)`; its client id reaches the renderer through
+ * `RenderContext.companions[role]`.
+ */
+export interface CompanionApp {
+  /** Short role name, e.g. `cli`. */
+  role: string
+  requirements: OktaAppRequirements
 }
 
 /** A target oidc-setup knows: what it needs in Okta and, for renderable targets, how its files look. */
@@ -49,6 +60,10 @@ export interface TargetModule {
   /** One line for `oidc-setup targets`. */
   summary: string
   requirements(input: RequirementsInput): OktaAppRequirements
+  /** Settings the target takes (`--set key=value`); none when absent. */
+  settings?: readonly TargetSetting[] | undefined
+  /** Further apps the target needs in Okta beside the main one. */
+  companions?(input: RequirementsInput): CompanionApp[]
 }
 
 /** The file forms a renderable target can produce. */
@@ -77,6 +92,10 @@ export interface RenderContext {
   baseUrl: string
   format: RenderFormat
   requirements: OktaAppRequirements
+  /** The target's settings, validated and with defaults applied (required ones are present). */
+  settings: TargetSettings
+  /** Client ids of the target's companion apps by role (e.g. `{ cli: '0oa…' }`), when it has any. */
+  companions: Readonly<Record<string, { clientId: string }>>
   /** Base64 of `bytes` random bytes; injectable so golden files are deterministic. */
   randomBase64(bytes: number): string
 }

@@ -1,3 +1,4 @@
+import { usesClientSecret } from '../domain/app-requirements.js'
 import { ManagementApiError, UsageError } from '../domain/errors.js'
 import { isManaged, isTransientFailure, type OidcApp } from '../domain/okta-model.js'
 import { secretKeys, type ManagedResource, type Profile } from '../domain/profile.js'
@@ -39,6 +40,8 @@ export interface ProvisionAppInput {
   logoutUris: string[]
   /** --test-user: a user to create (when missing) with this password and assign to the app. */
   testUser?: { login: string; password: string } | undefined
+  /** The target's settings (validated); kept in the profile for render-config and doctor. */
+  settings?: Record<string, string | string[] | boolean> | undefined
   dryRun: boolean
 }
 
@@ -104,7 +107,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
     }
     deps.onChange?.(change)
   }
-  const confidential = spec.tokenEndpointAuthMethod !== 'none' && spec.tokenEndpointAuthMethod !== 'private_key_jwt'
+  const confidential = usesClientSecret(spec.tokenEndpointAuthMethod)
   let store: SecretStore | undefined
   if (confidential && !input.dryRun) {
     // Probe the keychain before creating anything, so a missing keychain cannot strand a fresh secret.
@@ -179,6 +182,7 @@ export async function provisionApp(input: ProvisionAppInput, deps: ProvisionAppD
       postLogoutRedirectUris: spec.postLogoutRedirectUris,
       scopes,
       grantTypes: spec.grantTypes,
+      ...(input.settings && Object.keys(input.settings).length ? { settings: { ...previous?.settings, ...input.settings } } : {}),
       managed,
     }
     await deps.profiles.update(input.profile, fields)

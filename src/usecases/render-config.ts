@@ -10,7 +10,9 @@ import type {
   RenderFormat,
   RenderedFile,
   SecretSource,
+  TargetSettings,
 } from '../targets/types.js'
+import { requireSettings, withDefaults } from '../targets/settings.js'
 
 /** What to do with a file that already exists. */
 export type ExistingPolicy = 'refuse' | 'merge' | 'force'
@@ -30,6 +32,10 @@ export interface RenderConfigInput {
   format: RenderFormat
   existing: ExistingPolicy
   mode: RenderMode
+  /** The target's settings, already validated (resolveSettings); required ones are checked here. */
+  settings?: TargetSettings | undefined
+  /** Client ids of the target's companion apps by role. */
+  companions?: Readonly<Record<string, { clientId: string }>> | undefined
 }
 
 /** The edges render-config touches. */
@@ -106,7 +112,8 @@ export function oktaSummary(okta: OktaAppRequirements): {
 
 /** Builds the renderer context from the input. */
 export function renderContext(input: RenderConfigInput, randomBase64: (bytes: number) => string): RenderContext {
-  const requirements = input.target.requirements({ baseUrl: input.baseUrl.url })
+  const settings = withDefaults(input.target, input.settings ?? {})
+  const requirements = input.target.requirements({ baseUrl: input.baseUrl.url, settings })
   return {
     issuer: input.issuer.text,
     issuerKind: input.issuer.kind,
@@ -117,6 +124,8 @@ export function renderContext(input: RenderConfigInput, randomBase64: (bytes: nu
     baseUrl: input.baseUrl.text,
     format: input.format,
     requirements,
+    settings,
+    companions: input.companions ?? {},
     randomBase64,
   }
 }
@@ -145,6 +154,7 @@ async function loadTemplates(
  */
 export async function renderConfig(input: RenderConfigInput, deps: RenderConfigDeps): Promise<RenderConfigResult> {
   checkRenderOptions(input.target, input.format, input.clientSecret.kind === 'env')
+  requireSettings(input.target, input.settings ?? {})
   const context = renderContext(input, deps.randomBase64)
   const renderer = await input.target.loadRenderer()
   const names = renderer.files(input.format)

@@ -460,16 +460,16 @@ describe('more of the browser path', () => {
     )
   })
 
-  it('status without --json: one block per profile, no token values', async () => {
+  it('status without --json: one tab-separated row per profile when piped (the store named), no token values', async () => {
     const { home, clientId } = await cliProfile()
     expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
     const set = storedSet(home) as { accessToken: string; refreshToken: string; idToken: string }
     const r = await runWith(['status'], { configHome: home })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toContain(`cli: logged in as ${user.login}`)
-    expect(r.stdout).toContain(`  client id  ${clientId}`)
-    expect(r.stdout).toMatch(/ {2}access {5}expires \S+ \(in (59|60) min\)/)
-    expect(r.stdout).toContain('  store      unencrypted file')
+    const [row] = r.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+    expect(row?.slice(0, 3)).toEqual(['cli', `logged in as ${user.login}`, expect.stringMatching(/^expires in (59|60) min$/)])
+    expect(row?.[4]).toMatch(/^unencrypted file \//)
+    expect(row?.[6]).toBe(clientId)
     for (const secret of [set.accessToken, set.refreshToken, set.idToken]) {
       expect(r.stdout).not.toContain(secret)
     }

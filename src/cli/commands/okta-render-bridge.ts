@@ -4,7 +4,9 @@ import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
 import { requireRenderableTarget } from '../../targets/index.js'
 import { renderConfig, type RenderConfigResult } from '../../usecases/render-config.js'
+import { resolveSettings } from '../../targets/settings.js'
 import type { ActionContext } from '../context.js'
+import { askMissingSettings } from './target-settings.js'
 
 /**
  * Chains `okta create-app --render DIR` into render-config with what create-app just wrote to the profile and the
@@ -32,6 +34,14 @@ export async function renderAfterCreate(
     })
   }
   out.registerSecret(secret)
+  const settings = await askMissingSettings(
+    target,
+    resolveSettings(target, [{ source: `profile "${profileName}"`, values: profile.settings }]),
+    c.interactive ? deps.prompt : undefined,
+  )
+  if (JSON.stringify(settings) !== JSON.stringify(profile.settings ?? {})) {
+    await deps.profiles.update(profileName, { settings })
+  }
   const result = await renderConfig(
     {
       target,
@@ -43,6 +53,7 @@ export async function renderAfterCreate(
       format: 'native',
       existing: 'merge',
       mode: 'write',
+      settings,
     },
     {
       fs: deps.fs,

@@ -4,7 +4,7 @@ import type { Change } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { resolveOktaCredentials } from '../../infra/okta-credentials.js'
 import { withExamples, type ActionContext } from '../context.js'
-import { VERSION } from '../program.js'
+import { VERSION } from '../../version.js'
 
 /** The `okta` command group, created by whichever okta-* module registers first. */
 export function oktaCommand(program: Command): Command {

@@ -5,6 +5,7 @@ import { checkHttpUrl } from '../../domain/urls.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { BASE_URL_OPTIONAL } from '../../targets/presets.js'
 import { requireTarget, targetNames } from '../../targets/index.js'
+import { parseSetFlags, resolveSettings } from '../../targets/settings.js'
 import type { TargetModule } from '../../targets/types.js'
 import type { ProvisionAppInput, ProvisionAppResult } from '../../usecases/provision-app.js'
 import type { ActionContext } from '../context.js'
@@ -23,6 +24,7 @@ export interface ProvisionOptions {
   redirectUri?: string[]
   logoutUri?: string[]
   testUser?: string
+  set?: string[]
 }
 
 /** A validated provisioning request: everything provisionApp needs but the dry-run switch. */
@@ -45,6 +47,7 @@ export function addProvisionOptions(cmd: Command, targetOptional = false): Comma
     .option('--redirect-uri <uri>', 'sign-in redirect URI instead of the target\'s (repeatable)', collect)
     .option('--logout-uri <uri>', 'sign-out redirect URI instead of the target\'s (repeatable)', collect)
     .option('--test-user <login>', 'create this user (random password, kept in the secret store) and assign it to the app')
+    .option('--set <key=value>', "a target setting, e.g. --set defaultRole=Viewer (repeatable; `oidc-setup targets` lists each target's)", collect)
 }
 
 /** Validates the provisioning flags before any side effect; throws UsageError naming the flag. */
@@ -81,9 +84,11 @@ export async function parseProvisionOptions(options: ProvisionOptions, c: Action
   const testUser = options.testUser
     ? { login: options.testUser, password: `${(await import('node:crypto')).randomBytes(18).toString('base64url')}aA1!` }
     : undefined
+  const settings = resolveSettings(target, [{ source: '--set', values: parseSetFlags(options.set ?? []) }])
   return {
     target,
     input: {
+      settings,
       profile: c.globals.profile,
       target,
       baseUrl: base?.url,

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander'
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
 import { requireRenderableTarget, targetNames, targets } from '../../targets/index.js'
+import { parseSetFlags, resolveSettings } from '../../targets/settings.js'
 import { isRenderable, type OktaAppRequirements, type RenderFormat, type SecretSource } from '../../targets/types.js'
 import {
   checkRenderOptions,
@@ -14,9 +15,12 @@ import {
   type RenderConfigResult,
   type RenderMode,
 } from '../../usecases/render-config.js'
+import { confirmDestructive } from '../confirm.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import type { Output } from '../output.js'
 import { readSecretInput } from '../secret-input.js'
+import { collect } from './okta.js'
+import { askMissingSettings } from './target-settings.js'
 
 interface RenderConfigOptions {
   target?: string
@@ -32,6 +36,7 @@ interface RenderConfigOptions {
   merge?: boolean
   force?: boolean
   dryRun?: boolean
+  set?: string[]
 }
 
 function randomBase64(bytes: number): string {
@@ -84,6 +89,7 @@ async function resolveProfile(c: ActionContext): Promise<Profile | undefined> {
   const profile = await c.deps.profiles.get(c.globals.profile)
   if (!profile && c.profileExplicit) {
     throw new ConfigError(`profile "${c.globals.profile}" does not exist`, {
+          code: ErrorCode.profileNotFound,
       hint: `create it with oidc-setup okta create-app --profile ${c.globals.profile}, or pass --issuer, --client-id and --base-url`,
     })
   }
@@ -169,6 +175,14 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
     out.registerSecret(value)
     clientSecret = { kind: 'literal', value }
   }
+  const settings = await askMissingSettings(
+    target,
+    resolveSettings(target, [
+      { source: `profile "${profile?.name}"`, values: profile?.target === target.name ? profile.settings : undefined },
+      { source: '--set', values: parseSetFlags(options.set ?? []) },
+    ]),
+    prompt,
+  )
   const issuerWarning = target.issuerWarning?.(issuer.kind)
   for (const warning of [...issuer.warnings, ...baseUrl.warnings, ...(issuerWarning ? [issuerWarning] : [])]) {
     out.warn(warning)
@@ -176,10 +190,25 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
 
   const existing: ExistingPolicy = options.merge ? 'merge' : options.force ? 'force' : 'refuse'
   const mode: RenderMode = options.stdout ? 'stdout' : options.dryRun ? 'dry-run' : 'write'
-  const result = await renderConfig(
-    { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, mode },
-    { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 },
-  )
+  const input = { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, settings }
+  const renderDeps = { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 }
+  if (existing === 'force' && mode === 'write' && !globals.yes) {
+    // --force replaces the user's files: the dry run says exactly which, before anything is written.
+    const plan = await renderConfig({ ...input, mode: 'dry-run' }, renderDeps)
+    const replaced = plan.files.filter((f) => f.action === 'overwrite')
+    if (
+      replaced.length > 0 &&
+      !(await confirmDestructive(c, {
+        action: `replace ${replaced.length} existing file(s) in ${options.out} (a .bak copy of each is kept)`,
+        items: replaced.map((f) => f.path),
+        preview: 'oidc-setup render-config … --dry-run',
+      }))
+    ) {
+      out.notice('nothing written')
+      return
+    }
+  }
+  const result = await renderConfig({ ...input, mode }, renderDeps)
   for (const file of result.files) {
     for (const secret of file.secrets) {
       out.registerSecret(secret)
@@ -187,8 +216,15 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   }
   await report(result, mode, issuer.kind, c)
   if (mode === 'write' && !globals.json) {
+    const merged = result.files.filter((f) => f.action === 'merge')
     for (const step of target.nextSteps(options.format)) {
-      out.hint(step)
+      // After a --merge the file is already the merged one: "re-run with --merge" would send the user in circles.
+      if (!(merged.length && /--merge/.test(step))) {
+        out.hint(step)
+      }
+    }
+    if (merged.length) {
+      out.hint(`${merged.map((f) => f.path).join(', ')} merged in place; restart ${target.title} to apply it`)
     }
   }
 }
@@ -260,6 +296,7 @@ export const registerRenderConfig: RegisterCommand = (program, ctx) => {
     .option('--merge', 'update an existing file: only the keys oidc-setup owns change, everything else is kept')
     .option('--force', 'replace existing files (a .bak copy of each is kept)')
     .option('--dry-run', 'print a diff of what would change (secrets redacted) and write nothing')
+    .option('--set <key=value>', "a target setting, e.g. --set defaultRole=Viewer (repeatable; `oidc-setup targets` lists each target's)", collect)
     .action(async (options: RenderConfigOptions, self: Command) => {
       await run(options, ctx.context(self))
     })

@@ -25,6 +25,14 @@ export const registerTargets: RegisterCommand = (program, ctx) => {
           title: t.title,
           summary: t.summary,
           renderConfig: isRenderable(t) ? { formats: t.formats, secretRef: t.secretRefUnsupported === undefined } : null,
+          settings: (t.settings ?? []).map((s) => ({
+            key: s.key,
+            kind: s.kind,
+            required: s.required,
+            description: s.description,
+            example: s.example,
+            ...(s.default === undefined ? {} : { default: s.default }),
+          })),
           okta: {
             applicationType: okta.applicationType,
             grantTypes: okta.grantTypes,
@@ -56,6 +64,9 @@ export const registerTargets: RegisterCommand = (program, ctx) => {
         lines.push(
           `  render-config:   ${row.renderConfig ? `yes (--format ${row.renderConfig.formats.join('|')}${row.renderConfig.secretRef ? ', --secret-ref env' : ''})` : 'no (Okta app only)'}`,
         )
+        for (const s of row.settings) {
+          lines.push(`  --set ${`${s.key}=${s.example}`.padEnd(30)} ${s.required ? '(required) ' : ''}${s.description}`)
+        }
         lines.push('')
       }
       out.result(lines.join('\n').trimEnd())
