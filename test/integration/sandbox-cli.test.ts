@@ -39,6 +39,39 @@ async function until(check: () => boolean, what: () => string, ms = 15_000): Pro
 const built = existsSync(path.join(ROOT, 'dist', 'cli.cjs'))
 
 describe('oidc-setup sandbox start', () => {
+  it.skipIf(!built)('starts the org modes from flags and prints them, with the demo user\'s TOTP seed, in the JSON', async () => {
+    const run = start(['--json', '--org-profile', 'classic', '--custom-domain', 'http://localhost:0', '--no-api-access-management', '--eventual-consistency', '250', '--mask-client-secrets'])
+    try {
+      await until(() => run.stderr().includes('press Ctrl-C'), run.stderr)
+      const doc = JSON.parse(run.stdout()) as Record<string, unknown> & { orgUrl: string; apiToken: string; user: { totpSecret: string } }
+      const port = new URL(doc.orgUrl).port
+      expect(doc).toMatchObject({ orgProfile: 'classic', customDomain: `http://localhost:${port}`, apiAccessManagement: false, eventualConsistencyMs: 250, maskClientSecrets: true, testLogin: `${doc.orgUrl}/sandbox/v1/test-login` })
+      expect(doc.user.totpSecret).toMatch(/^[A-Z2-7]{32}$/)
+      const servers = await fetch(`${doc.orgUrl}/api/v1/authorizationServers`, { headers: { Authorization: `SSWS ${doc.apiToken}` } })
+      expect(servers.status).toBe(401)
+      const discovery = (await (await fetch(`http://localhost:${port}/.well-known/openid-configuration`)).json()) as { issuer: string }
+      expect(discovery.issuer).toBe(`http://localhost:${port}`)
+      run.child.kill('SIGTERM')
+      expect(await run.exited).toBe(0)
+    } finally {
+      run.child.kill('SIGKILL')
+    }
+  })
+
+  it.skipIf(!built)('refuses bad org-mode flags with exit 2 and a hint', async () => {
+    for (const [args, message] of [
+      [['--org-profile', 'enterprise'], 'error: --org-profile must be oie or classic'],
+      [['--custom-domain', 'not a url'], 'error: --custom-domain must be a URL'],
+      [['--custom-domain', 'http://localhost:0/path'], 'error: --custom-domain must be an http(s) origin'],
+      [['--eventual-consistency', 'soon'], 'error: --eventual-consistency must be milliseconds'],
+    ] as const) {
+      const r = await runCli(['sandbox', 'start', ...args])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr).toContain(message)
+      expect(r.stderr).toMatch(/^hint: /m)
+    }
+  })
+
   it.skipIf(!built)('prints one JSON document, serves the org, and exits 0 on SIGTERM', async () => {
     const run = start(['--json'])
     try {
