@@ -2,7 +2,8 @@
 // in server-policies.ts).
 import { OktaError } from '../errors.js'
 import type { Org } from '../org.js'
-import { ensureSigningKey, nextRotation, systemScopes, type ServerRecord } from '../store.js'
+import { ensureSigningKey, nextRotation, systemScopes } from '../seed.js'
+import type { ServerRecord } from '../store.js'
 import { clone, newId, now, secret, type JsonObject } from '../util.js'
 import { noContent, ok, paginate, search, type ApiRequest, type Router } from './router.js'
 import { bodyObject, lifecycleLinks, registerCollection, registerLifecycle } from './resource.js'
