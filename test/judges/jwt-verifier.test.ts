@@ -48,8 +48,7 @@ describeJudge('judge: @okta/jwt-verifier accepts the service preset\'s access to
       createApp(oktaEnv(), 'svc-default', ['--target', 'service', '--name', 'judge-billing']),
       createApp(oktaEnv(), 'svc-custom', ['--target', 'service', '--name', 'judge-ledger', '--auth-server', 'new']),
     ])
-    expect(onDefault.authServerId).toBe('default')
-    expect(onCustom.authServerId).not.toBe('default')
+    expect(onCustom.authServerId).not.toBe(onDefault.authServerId)
     for (const app of [onDefault, onCustom]) {
       expect(app.clientSecret, 'service apps are confidential: --show-secret prints the secret').toBeTruthy()
       // The profile records the issuer; the audience is the server's (what a resource server is configured with).
@@ -71,7 +70,7 @@ describeJudge('judge: @okta/jwt-verifier accepts the service preset\'s access to
     // A token of one server is not a token of the other: the other server's keys cannot verify its signature, and
     // its issuer differs.
     const fromCustom = await clientCredentials(onCustom, 'api:access')
-    const defaultAudience = (await oktaGet<{ audiences: string[] }>(sandbox(), '/api/v1/authorizationServers/default')).audiences[0] ?? ''
+    const defaultAudience = (await oktaGet<{ audiences: string[] }>(sandbox(), `/api/v1/authorizationServers/${onDefault.authServerId}`)).audiences[0] ?? ''
     await expect(verifierFor(onDefault.issuer).verifyAccessToken(fromCustom, defaultAudience)).rejects.toThrow()
-  }, 60_000)
+  }, 120_000)
 })

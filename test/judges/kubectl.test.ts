@@ -172,7 +172,7 @@ async function kubectl(config: string, args: string[]): Promise<{ code: number; 
 }
 
 describeJudge('judge: kubectl authenticates with `oidc-setup token --format exec-credential` (cli preset)', { kubectl: 'kubectl', openssl: 'openssl' }, () => {
-  const { oktaEnv } = useSandbox()
+  const { sandbox, oktaEnv } = useSandbox()
   const dir = tempDir('oidc-setup-kubectl-')
   let api: Server | undefined
   afterAll(async () => {
@@ -194,7 +194,7 @@ describeJudge('judge: kubectl authenticates with `oidc-setup token --format exec
     ;({ issuer, clientId, home } = app)
     const signIn = await runWith(['login', '--profile', 'cli', '--timeout', '30'], {
       configHome: home,
-      browser: httpBrowser({ login, password: app.testUserPassword ?? '' }),
+      browser: httpBrowser({ login, password: app.testUserPassword ?? '', totpSecret: sandbox().enrollTotp(login) }),
     })
     if (signIn.code !== 0) {
       throw new Error(`oidc-setup login exited ${signIn.code}: ${signIn.stderr}`)
@@ -207,7 +207,7 @@ describeJudge('judge: kubectl authenticates with `oidc-setup token --format exec
     const env = { OIDC_SETUP_CONFIG_DIR: home, OIDC_SETUP_SECRET_STORE: 'file', NO_COLOR: '1' }
     kubeconfig(path.join(dir, 'id', 'config'), server, tls.certFile, ['--profile', 'cli', '--id-token', '--format', 'exec-credential'], env)
     kubeconfig(path.join(dir, 'access', 'config'), server, tls.certFile, ['--profile', 'cli', '--format', 'exec-credential'], env)
-  }, 60_000)
+  }, 120_000)
 
   it('with --id-token: kubectl auth whoami is the signed-in user, and kubectl get --raw /api answers', async () => {
     const whoami = await kubectl(path.join(dir, 'id', 'config'), ['auth', 'whoami', '-o', 'json'])
@@ -220,7 +220,7 @@ describeJudge('judge: kubectl authenticates with `oidc-setup token --format exec
     expect(raw.code, raw.stderr).toBe(0)
     expect(JSON.parse(raw.stdout)).toMatchObject({ kind: 'APIVersions' })
     expect(refusals).toEqual([])
-  }, 60_000)
+  }, 120_000)
 
   it('without --id-token the access token goes to kubectl, and the OIDC authenticator refuses it (aud is the server\'s, not the client id)', async () => {
     refusals.length = 0
@@ -228,5 +228,5 @@ describeJudge('judge: kubectl authenticates with `oidc-setup token --format exec
     expect(raw.code).not.toBe(0)
     expect(raw.stderr).toMatch(/Unauthorized|must be logged in/)
     expect(refusals[0]).toMatch(/expected audience/)
-  }, 60_000)
+  }, 120_000)
 })

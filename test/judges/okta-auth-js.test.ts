@@ -89,6 +89,8 @@ describeJudge('judge: @okta/okta-auth-js signs in with the spa preset in Chromiu
     servers.push(spa.server)
     const app = await createApp(oktaEnv(), 'spa', ['--target', 'spa', '--base-url', spa.server.origin, '--test-user', 'spa.judge@example.com'])
     expect(app.testUserPassword).toBeTruthy()
+    // An Identity Engine org's default policy asks for a second factor: the test user gets an authenticator app.
+    const totpSecret = sandbox().enrollTotp('spa.judge@example.com')
     const origins = await oktaGet<Array<{ origin: string; scopes: Array<{ type: string }> }>>(sandbox(), '/api/v1/trustedOrigins')
     expect(origins.find((o) => o.origin === spa.server.origin)?.scopes.map((s) => s.type)).toContain('CORS')
     spa.configure({ issuer: app.issuer, clientId: app.clientId, scopes: ['openid', 'profile', 'email', 'offline_access'] })
@@ -109,7 +111,7 @@ describeJudge('judge: @okta/okta-auth-js signs in with the spa preset in Chromiu
     })
     await page.goto(`${spa.server.origin}/`)
     await page.click('#login')
-    await signInOnPage(page, { login: 'spa.judge@example.com', password: app.testUserPassword ?? '' })
+    await signInOnPage(page, { login: 'spa.judge@example.com', password: app.testUserPassword ?? '', totpSecret })
     await page.waitForURL(`${spa.server.origin}/callback**`)
     await page.waitForFunction('window.__result !== undefined', undefined, { timeout: 15_000 })
     const result = (await page.evaluate('window.__result')) as {
@@ -139,5 +141,5 @@ describeJudge('judge: @okta/okta-auth-js signs in with the spa preset in Chromiu
     expect(result.renewed?.refreshToken).not.toBe(result.first?.refreshToken)
     expect(result.renewed?.accessToken).not.toBe(result.first?.accessToken)
     expect(result.authenticated).toBe(true)
-  }, 60_000)
+  }, 120_000)
 })
