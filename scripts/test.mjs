@@ -2,7 +2,8 @@
 // Secret Service session (dbus-run-session + gnome-keyring) when none is running.
 //
 // System packages (Debian): gnome-keyring, dbus-x11, libsecret-tools (keychain), libxml2-utils (xmllint, for
-// Galaxy's XSD), chromium (one real-browser login test). As root with apt-get they are installed when missing;
+// Galaxy's XSD), chromium (real-browser tests), apache2 + libapache2-mod-auth-openidc and openssl (the judge tests in
+// test/judges; kubectl too, which Debian 12 lacks: this machine kind's image ships it, Debian 13 has kubernetes-client). As root with apt-get they are installed when missing;
 // otherwise the command to run is printed and the tests that need them skip with a reason.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -13,9 +14,13 @@ const PACKAGES = {
   'secret-tool': 'libsecret-tools',
   xmllint: 'libxml2-utils',
   chromium: 'chromium',
+  apache2: 'apache2',
+  '/usr/lib/apache2/modules/mod_auth_openidc.so': 'libapache2-mod-auth-openidc',
+  openssl: 'openssl',
 }
 
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+const has = (cmd) =>
+  cmd.startsWith('/') ? existsSync(cmd) : spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 const log = (msg) => process.stderr.write(`test: ${msg}\n`)
 
 const missing = [...new Set(Object.entries(PACKAGES).filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg))]
@@ -60,6 +65,9 @@ if (!process.env.DBUS_SESSION_BUS_ADDRESS && has('dbus-run-session') && has('gno
   )
 } else {
   result = spawnSync(process.execPath, vitest, { stdio: 'inherit' })
+}
+if (!has('kubectl')) {
+  log('kubectl was not found: the kubectl judge was skipped (Debian 13: apt-get install kubernetes-client)')
 }
 if (!existsSync('/usr/bin/chromium')) {
   log('chromium was not found at /usr/bin/chromium: the real-browser login test was skipped')

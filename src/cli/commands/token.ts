@@ -58,6 +58,8 @@ export const registerToken: RegisterCommand = (program, ctx) => {
     'oidc-setup token --profile cli',
     'curl -H "Authorization: Bearer $(oidc-setup token --profile cli)" https://api.example.com/me',
     'oidc-setup token --profile cli --id-token --min-validity 300',
-    'oidc-setup token --profile cli --format exec-credential   # as a kubectl exec credential plugin',
+    // Kubernetes' OIDC authenticator takes ID tokens (aud = the client id), not the server's access tokens
+    // (test/judges/kubectl.test.ts; kubernetes apiserver plugin/pkg/authenticator/token/oidc/oidc.go).
+    'oidc-setup token --profile cli --id-token --format exec-credential   # as a kubectl exec credential plugin',
   ])
 }
