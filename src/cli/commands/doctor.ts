@@ -8,6 +8,7 @@ import { withExamples, type ActionContext, type RegisterCommand } from '../conte
 import { checkMark } from '../output.js'
 import { collect, connectOkta } from './okta.js'
 import { runProvision, type ProvisionRequest } from './provision-options.js'
+import { READ_SCOPES } from '../../domain/okta-credentials.js'
 
 interface DoctorOptions {
   target?: string
@@ -53,7 +54,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
           return admin
         }
         try {
-          admin = await connectOkta(c)
+          admin = await connectOkta(c, undefined, READ_SCOPES)
         } catch (error) {
           if (error instanceof ConfigError) {
             return undefined

@@ -13,7 +13,7 @@ export const registerOktaAppsList: RegisterCommand = (program, ctx) => {
     .description('list the org\'s app integrations oidc-setup created, with their profiles')
     .action(async (_options: object, command) => {
       const c = ctx.context(command)
-      const admin = await connectOkta(c)
+      const admin = await connectOkta(c, undefined, ['okta.apps.read'])
       const rows = await listManagedApps({ admin, profiles: c.deps.profiles })
       if (c.globals.json) {
         c.out.json(rows)

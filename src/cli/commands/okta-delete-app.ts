@@ -2,6 +2,7 @@ import { deleteApp } from '../../usecases/delete-app.js'
 import { UsageError } from '../../domain/errors.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, describeChange, oktaCommand } from './okta.js'
+import { PROVISION_SCOPES } from '../../domain/okta-credentials.js'
 
 /** `oidc-setup okta delete-app`: removes exactly what create-app made for a profile. */
 export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
@@ -25,7 +26,7 @@ export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
           return
         }
       }
-      const admin = await connectOkta(c)
+      const admin = await connectOkta(c, undefined, PROVISION_SCOPES)
       const result = await deleteApp(
         { profile: globals.profile, dryRun },
         {

@@ -11,6 +11,7 @@ import { checkMark } from '../output.js'
 import { renderAfterProvision } from './okta-create-app.js'
 import { connectOkta } from './okta.js'
 import { addProvisionOptions, parseProvisionOptions, provisionJson, runProvision, type ProvisionOptions } from './provision-options.js'
+import { provisionScopes } from '../../domain/okta-credentials.js'
 
 interface SetupOptions extends ProvisionOptions {
   out?: string
@@ -73,7 +74,7 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
 
       // 1. Credentials: one cheap call per area, so a missing permission shows before anything is created.
       const step = out.step('checking Okta credentials')
-      const admin = await connectOkta(c).catch((error: unknown) => {
+      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) })).catch((error: unknown) => {
         step.fail()
         throw error
       })
