@@ -67,6 +67,19 @@ export function oktaHtu(url: string | URL): string {
   return `${u.origin}${path}`
 }
 
+/** The SDK's node-fetch response as a WHATWG Response (oauth4webapi reads and cancels bodies the web way). */
+async function toWebResponse(response: HttpResponseLike): Promise<Response> {
+  if (response instanceof Response) {
+    return response
+  }
+  const headers = new Headers()
+  ;(response.headers as unknown as { forEach(fn: (value: string, name: string) => void): void }).forEach((value, name) => {
+    headers.append(name, value)
+  })
+  const empty = response.status === 204 || response.status === 304
+  return new Response(empty ? null : await response.text(), { status: response.status, headers })
+}
+
 async function importClientKey(text: string, keyId: string | undefined): Promise<{ key: CryptoKey; kid?: string }> {
   let keyObject
   try {
@@ -155,13 +168,15 @@ export async function createServiceAppSigner(options: ServiceAppAuthOptions): Pr
 
   function customFetchFor(request: Json, wire: Wire): (url: string, init: { method: string; headers: Record<string, string>; body?: unknown }) => Promise<Response> {
     return async (url, init) =>
-      (await wire({
-        ...request,
-        url,
-        method: init.method,
-        headers: init.headers,
-        body: init.body === null || init.body === undefined ? undefined : String(init.body),
-      })) as unknown as Response
+      toWebResponse(
+        await wire({
+          ...request,
+          url,
+          method: init.method,
+          headers: init.headers,
+          body: init.body === null || init.body === undefined ? undefined : String(init.body),
+        }),
+      )
   }
 
   async function requestToken(scopes: string[]): Promise<CachedToken> {
@@ -217,8 +232,9 @@ export async function createServiceAppSigner(options: ServiceAppAuthOptions): Pr
       return fresh
     }
     if (pending) {
-      const t = await pending.catch(() => undefined)
-      if (t && covers(t)) {
+      // Concurrent calls share one token request, and its failure: a refused request is not repeated per call.
+      const t = await pending
+      if (covers(t)) {
         return t
       }
     }
