@@ -135,8 +135,11 @@ const org = await new Promise((resolve, reject) => {
   // The stand-in browser types the demo user's login and password into the sandbox's sign-in page.
   env.OIDC_SETUP_DEMO_LOGIN = org.user.login
   env.OIDC_SETUP_DEMO_PASSWORD = org.user.password
+  // The sandbox is an Identity Engine org: the app's default policy asks for a second factor, the demo user's TOTP.
+  env.OIDC_SETUP_DEMO_TOTP_SECRET = org.user.totpSecret
   cli(['login', '--profile', 'cli', '--browser-command', `${process.execPath} ${path.join(root, 'scripts', 'demo-browser.mjs')}`, '--timeout', '30'])
   delete env.OIDC_SETUP_DEMO_PASSWORD
+  delete env.OIDC_SETUP_DEMO_TOTP_SECRET
 
   // 5. What a developer and a script see, and the health of every setup.
   heading(5, 'status, a token for scripts, and doctor')

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll } from 'vitest'
-import type { Sandbox } from '../../src/sandbox/index.js'
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js'
 
 /**
  * Starts one sandbox for the test file (before all tests, closed after them) and returns an accessor for it,
  * plus the environment that points the CLI's Management API credentials at it.
  */
-export function useSandbox(): { sandbox: () => Sandbox; oktaEnv: () => Record<string, string> } {
+export function useSandbox(options: SandboxOptions = {}): { sandbox: () => Sandbox; oktaEnv: () => Record<string, string> } {
   let sandbox: Sandbox | undefined
   beforeAll(async () => {
     const { startSandbox } = await import('../../src/sandbox/index.js')
-    sandbox = await startSandbox()
+    sandbox = await startSandbox(options)
   })
   afterAll(async () => {
     await sandbox?.close()

@@ -17,6 +17,7 @@ import { keychainSkipReason, skipKeychain } from '../helpers/keychain.js'
 import { FakeClock, httpBrowser, runWith } from '../helpers/login.js'
 import { runMain } from '../helpers/run-main.js'
 import { browse } from '../helpers/sandbox-browser.js'
+import { totpCode } from '../../src/sandbox/totp.js'
 
 let sb: Sandbox
 let user: { login: string; password: string; totpSecret?: string | undefined }
@@ -349,6 +350,7 @@ describe('secret stores', () => {
           DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/oidc-setup-test-bus',
           OIDC_SETUP_DEMO_LOGIN: user.login,
           OIDC_SETUP_DEMO_PASSWORD: user.password,
+          OIDC_SETUP_DEMO_TOTP_SECRET: user.totpSecret,
         },
       },
     )
@@ -408,7 +410,10 @@ describe('other ways to sign in', () => {
           await page.goto(url)
           await page.fill('#username', user.login)
           await page.fill('#password', user.password)
-          await Promise.all([page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/), page.click('#sign-in')])
+          await page.click('#sign-in')
+          // Identity Engine: the app's default authentication policy asks for a second factor (the demo user's TOTP).
+          await page.fill('#otp', totpCode(user.totpSecret ?? ''))
+          await Promise.all([page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback/), page.click('#verify')])
           await page.waitForLoadState('domcontentloaded')
           return page.content()
         })()

@@ -100,7 +100,8 @@ describe('okta create-app against the sandbox', () => {
       if (serverId === 'org') {
         expect(first.json?.issuer).toBe(sandbox.orgUrl)
       } else {
-        expect(first.json?.issuer).toBe(`${sandbox.orgUrl}/oauth2/${serverId}`)
+        // The default server has a real aus… id; its issuer keeps the `default` alias (as on Okta).
+        expect(first.json?.issuer).toBe(sandbox.issuer(serverId))
         const policies = await api<Json[]>(`/api/v1/authorizationServers/${serverId}/policies`)
         const policy = policies.find((p) => p.conditions?.clients?.include?.includes(app.credentials.oauthClient.client_id))
         expect(policy, 'an access policy for this client').toBeDefined()
@@ -304,7 +305,8 @@ describe('the built CLI (npm test builds dist/ first)', () => {
     })
     expect(result.stderr).not.toMatch(/^error/m)
     expect(result.code).toBe(0)
-    expect(JSON.parse(result.stdout)).toMatchObject({ profile: 'default', authServerId: 'default' })
+    // The default server is stored by its real aus… id (`default` is only Okta's alias).
+    expect(JSON.parse(result.stdout)).toMatchObject({ profile: 'default', authServerId: sandbox.state.servers.find((s) => s.server.default === true)?.id })
   })
 })
 
@@ -371,7 +373,10 @@ describe('okta configure against the sandbox', () => {
       label: 'oidc-setup automation',
       signOnMode: 'OPENID_CONNECT',
       credentials: { oauthClient: { token_endpoint_auth_method: 'private_key_jwt' } },
-      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] } } },
+      // dpop_bound_access_tokens false, explicitly: new service apps require DPoP by default (as on Okta since 2024), and
+      // the Okta SDK's proofs carry a lower-case htm on some calls, which Okta (and the sandbox) refuse (issue 12 item 1);
+      // until the CLI's private-key mode uses a correct DPoP implementation this test opts out.
+      settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], dpop_bound_access_tokens: false, jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] } } },
     })
     for (const scopeId of new Set([...PROVISION_SCOPES, ...READ_SCOPES])) {
       await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: sandbox.orgUrl, scopeId })
