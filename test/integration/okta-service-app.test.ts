@@ -34,7 +34,7 @@ async function admin(method: string, p: string, body?: unknown): Promise<Json> {
 }
 
 /** An API Services app with a key, the given Okta API scopes granted and a Super Administrator role. */
-async function serviceApp(scopes: Iterable<string>, keyType: 'rsa' | 'ec' = 'rsa'): Promise<{ clientId: string; env: Record<string, string> }> {
+async function serviceApp(scopes: Iterable<string>, keyType: 'rsa' | 'ec' = 'rsa'): Promise<{ appId: string; clientId: string; env: Record<string, string> }> {
   const { privateKey, publicKey } =
     keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const kid = `key-${Math.random().toString(36).slice(2, 8)}`
@@ -59,6 +59,7 @@ async function serviceApp(scopes: Iterable<string>, keyType: 'rsa' | 'ec' = 'rsa
   await admin('POST', `/oauth2/v1/clients/${clientId}/roles`, { type: 'SUPER_ADMIN' })
   const jwk = JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid })
   return {
+    appId: app.id as string,
     clientId,
     env: {
       OKTA_CLIENT_ORGURL: sandbox.orgUrl,
@@ -105,8 +106,11 @@ describe('private-key mode', () => {
     expect(tokenRequests(mark)).toBeLessThanOrEqual(2)
   })
 
-  it('creates the test user once okta.users.manage is granted', async () => {
-    const { env } = await serviceApp(new Set([...PROVISION_SCOPES, ...READ_SCOPES, 'okta.users.manage']))
+  it('creates the test user once okta.users.manage is granted, with DPoP-bound tokens and a proof per call (GET /api/v1/users/{login} signs the decoded @, okta/okta-sdk-nodejs#521)', async () => {
+    const { env, appId } = await serviceApp(new Set([...PROVISION_SCOPES, ...READ_SCOPES, 'okta.users.manage']))
+    // New API service apps require DPoP by default (https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/).
+    expect((await admin('GET', `/api/v1/apps/${appId}`)).settings.oauthClient.dpop_bound_access_tokens).toBe(true)
+    const mark = sandbox.requestLog.length
     const home = tempDir('oidc-setup-home-')
     const created = await runMain(
       ['okta', 'create-app', '--target', 'spa', '--base-url', 'https://tu2.example.com', '--profile', 'tu2', '--test-user', 'tu2.user@example.com', '--json'],
@@ -116,6 +120,10 @@ describe('private-key mode', () => {
     expect(created.code).toBe(0)
     const users = (await admin('GET', `/api/v1/users?search=${encodeURIComponent('profile.login eq "tu2.user@example.com"')}`)) as unknown as Json[]
     expect(users.length).toBe(1)
+    // The use_dpop_nonce handshake (RFC 9449 §8): a 400, then the token.
+    const tokens = sandbox.requestLog.slice(mark).filter((e) => e.path === '/oauth2/v1/token').map((e) => e.status)
+    expect(tokens.slice(0, 2)).toEqual([400, 200])
+    expect(sandbox.requestLog.slice(mark).some((e) => e.path.startsWith('/api/v1/users/') && e.status === 404)).toBe(true)
   })
 
   it('explains a key Okta does not know (invalid_client) with the key id to check', async () => {
