@@ -18,6 +18,7 @@ rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true })
 const external = [
   '@okta/okta-sdk-nodejs',
   'openid-client',
+  'oauth4webapi',
   'oidc-provider',
   '@napi-rs/keyring',
   'open',

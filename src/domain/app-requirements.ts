@@ -38,8 +38,10 @@ export interface OktaAppRequirements {
   /**
    * The issuer the app's ID tokens carry (`settings.oauthClient.issuer_mode`), when the target needs one: Kestra and
    * OpenMetadata validate against the Okta URL, which differs from the default once the org has a custom domain.
+   * Provisioning always sends one (ORG_URL when the target states none): with a custom domain Okta defaults new apps
+   * to CUSTOM_URL (spec OpenIdConnectApplicationIssuerMode), and the rendered config names the issuer it chose.
    */
-  issuerMode?: 'ORG_URL' | undefined
+  issuerMode?: 'ORG_URL' | 'CUSTOM_URL' | undefined
   /** Origins to register as trusted (CORS + redirect), for browser apps. */
   trustedOrigins?: string[] | undefined
   /** Why each non-obvious choice was made; shown by `targets` and `render-config`. */

@@ -127,12 +127,22 @@ export function checkAppSettings(app: OidcApp, req: OktaAppRequirements): CheckR
       ? pass('app.logout-uris', `sign-out redirect URIs include ${list(req.postLogoutRedirectUris)}`)
       : warn('app.logout-uris', `sign-out redirect URIs lack ${list(logouts)}`, 'register them, or sign-out will not return to the app', true),
   )
-  if (req.issuerMode && (app.issuerMode ?? 'ORG_URL') !== req.issuerMode) {
+  const wantIssuerMode = req.issuerMode ?? 'ORG_URL'
+  if (app.issuerMode === undefined) {
+    results.push(
+      warn(
+        'app.issuer-mode',
+        'the app has no issuer_mode: on an org with a custom domain its ID tokens carry the custom domain issuer (Okta\'s default CUSTOM_URL)',
+        `set issuer_mode ${wantIssuerMode} (Sign On › OpenID Connect ID Token › Issuer), or run \`doctor --fix\``,
+        true,
+      ),
+    )
+  } else if (app.issuerMode !== wantIssuerMode) {
     results.push(
       fail(
         'app.issuer-mode',
-        `the app's ID tokens carry the ${app.issuerMode === 'DYNAMIC' ? 'dynamic' : 'custom domain'} issuer (${app.issuerMode ?? ''}); the target validates the Okta URL`,
-        'set Sign On › OpenID Connect ID Token › Issuer to "Okta URL" (issuer_mode ORG_URL), or run `doctor --fix`',
+        `the app's ID tokens carry the ${app.issuerMode === 'DYNAMIC' ? 'dynamic' : app.issuerMode === 'CUSTOM_URL' ? 'custom domain' : 'Okta URL'} issuer (${app.issuerMode}); the target's config names the ${wantIssuerMode === 'ORG_URL' ? 'Okta URL' : 'custom domain'} issuer`,
+        `set Sign On › OpenID Connect ID Token › Issuer to ${wantIssuerMode === 'ORG_URL' ? '"Okta URL"' : '"Custom URL"'} (issuer_mode ${wantIssuerMode}), or run \`doctor --fix\``,
         true,
       ),
     )

@@ -103,9 +103,8 @@ export function desiredApp(req: OktaAppRequirements, overrides: AppOverrides, pr
     pkceRequired: req.tokenEndpointAuthMethod === 'none' ? true : req.pkceRequired,
     notes: managedNote(profile),
   }
-  if (req.issuerMode) {
-    spec.issuerMode = req.issuerMode
-  }
+  // Explicit for every app: left out, an org with a custom domain would issue CUSTOM_URL tokens (issue 12 item 4).
+  spec.issuerMode = req.issuerMode ?? 'ORG_URL'
   if (grantTypes.includes('refresh_token')) {
     spec.refreshTokenRotation = req.refreshTokenRotation ?? (req.applicationType === 'browser' ? 'ROTATE' : 'STATIC')
   }

@@ -1,5 +1,5 @@
 import { ManagementApiError } from '../domain/errors.js'
-import type { OktaCredentials } from '../domain/okta-credentials.js'
+import { scopesToRequest, type OktaCredentials } from '../domain/okta-credentials.js'
 import type {
   AppSpec,
   AuthServer,
@@ -19,7 +19,7 @@ import type {
   TrustedOriginSpec,
   User,
 } from '../domain/okta-model.js'
-import { createExecutor, type ExecutorBase } from './okta-admin/executor.js'
+import { createExecutor, type ExecutorBase, type HttpResponseLike } from './okta-admin/executor.js'
 import { SdkOktaAdmin, type SdkClientLike } from './okta-admin/adapter.js'
 import type { Json } from './okta-admin/json.js'
 
@@ -120,18 +120,44 @@ export interface OktaAdminOptions {
   /** Backoff base for transient retries; default 200 ms. */
   backoffMs?: number | undefined
   userAgent?: string | undefined
+  /**
+   * Private-key mode: the Okta API scopes the command needs (e.g. PROVISION_SCOPES, plus okta.users.manage for a
+   * test user). A call that needs one more gets a new token with it; SSWS tokens carry their admin's permissions.
+   */
+  scopes?: readonly string[] | undefined
 }
 
 /**
  * Builds the real adapter over @okta/okta-sdk-nodejs. The SDK (0.4 s, 130 MB) is imported here and only here, on
- * first use. Authentication, the 429 executor and error bodies come from the SDK; requests go through its
- * `client.http` JSON layer because its generated model serializer silently drops fields it does not know.
+ * first use. The 429 executor and error bodies come from the SDK; requests go through its `client.http` JSON layer
+ * because its generated model serializer silently drops fields it does not know. SSWS tokens go through the SDK as
+ * they are; in private-key mode the SDK's own OAuth is switched off and every attempt is signed by
+ * createServiceAppSigner (DPoP done right, exact scopes, token errors shown as Okta words them).
  */
 export async function createOktaAdmin(credentials: OktaCredentials, options: OktaAdminOptions = {}): Promise<OktaAdmin> {
   const sdk = await import('@okta/okta-sdk-nodejs')
   const mod = ((sdk as unknown as { default?: typeof sdk }).default ?? sdk) as typeof sdk
-  const executor = createExecutor(mod.DefaultRequestExecutor as unknown as ExecutorBase, options)
   const auth = credentials.auth
+  let executor: object
+  if (auth.mode === 'SSWS') {
+    executor = createExecutor(mod.DefaultRequestExecutor as unknown as ExecutorBase, options)
+  } else {
+    const { createServiceAppSigner } = await import('./okta-admin/service-app-auth.js')
+    // The signer sends its token requests through the executor that calls it back (429 waits, traces).
+    const via: { executor?: { fetch(request: Json): Promise<HttpResponseLike> } } = {}
+    const signer = await createServiceAppSigner({
+      orgUrl: credentials.orgUrl,
+      clientId: auth.clientId,
+      privateKey: auth.privateKey,
+      keyId: auth.keyId,
+      grantedScopes: auth.scopes,
+      neededScopes: options.scopes,
+      fetch: (request) => (via.executor as NonNullable<typeof via.executor>).fetch(request),
+      trace: options.trace,
+    })
+    executor = createExecutor(mod.DefaultRequestExecutor as unknown as ExecutorBase, options, signer)
+    via.executor = executor as NonNullable<typeof via.executor>
+  }
   // authorizationMode and every auth field are passed explicitly: the SDK merges ~/.okta/okta.yaml and OKTA_CLIENT_*
   // into any config, so a stray OKTA_CLIENT_AUTHORIZATIONMODE would otherwise switch modes behind our back.
   const config: Json = {
@@ -144,7 +170,8 @@ export async function createOktaAdmin(credentials: OktaCredentials, options: Okt
       : {
           authorizationMode: 'PrivateKey',
           clientId: auth.clientId,
-          scopes: auth.scopes.join(' '),
+          // Required by the SDK's config check only: its OAuth is switched off below.
+          scopes: scopesToRequest(options.scopes ?? [], auth.scopes).join(' ') || 'okta.apps.read',
           privateKey: auth.privateKey,
           ...(auth.keyId ? { keyId: auth.keyId } : {}),
           token: undefined,
@@ -160,6 +187,10 @@ export async function createOktaAdmin(credentials: OktaCredentials, options: Okt
       { hint: 'run `oidc-setup okta configure`', cause },
     )
   }
+  if (auth.mode === 'PrivateKey') {
+    // The executor's signer authorizes each attempt; the SDK's OAuth would add its own (wrong) proof and cache token
+    // errors as tokens.
+    ;(client.http as unknown as { oauth?: unknown }).oauth = undefined
+  }
   return new SdkOktaAdmin(client, credentials.orgUrl)
 }
-

@@ -87,7 +87,7 @@ function fromClientConfig(c: ClientConfig, source: string): Partial {
   if (s(c.authorizationMode) === 'PrivateKey') {
     const clientId = s(c.clientId)
     const privateKey = typeof c.privateKey === 'object' && c.privateKey !== null ? JSON.stringify(c.privateKey) : s(c.privateKey)
-    if (clientId && privateKey && scopes.length) {
+    if (clientId && privateKey) {
       auth = { mode: 'PrivateKey', clientId, privateKey, scopes, keyId: s(c.keyId) }
     }
   } else if (s(c.token)) {

@@ -1,7 +1,6 @@
 import { usesClientSecret, type TokenEndpointAuthMethod } from '../domain/app-requirements.js'
 import { AuthError } from '../domain/errors.js'
 import type { OidcClient } from './oidc.js'
-import { browse } from './scripted-browser.js'
 
 /** What a scripted test sign-in needs: the app as the target uses it, and a test user. */
 export interface TestSignInRequest {
@@ -25,10 +24,36 @@ export type TestSignInResult =
       hasRefreshToken: boolean
     }
   | { ok: false; reason: string; automatable: boolean }
+  /** The org has no test-login endpoint (a real Okta org): a full sign-in needs a person. */
+  | { ok: 'skipped'; reason: string }
+
+/**
+ * Signs in through the sandbox's test-login endpoint (`POST {org}/sandbox/v1/test-login`, src/sandbox/oidc/
+ * test-login.ts), which drives its own sign-in steps; a real org answers 404 there, and the result says so.
+ */
+async function sandboxTestLogin(
+  authorizationUrl: URL,
+  credentials: { login: string; password: string },
+): Promise<{ redirect: URL } | { error: string } | { missing: true }> {
+  const response = await fetch(new URL('/sandbox/v1/test-login', authorizationUrl.origin), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ authorizationUrl: authorizationUrl.href, login: credentials.login, password: credentials.password }),
+  })
+  if (response.status === 404 || response.status === 405) {
+    await response.body?.cancel()
+    return { missing: true }
+  }
+  const body = (await response.json().catch(() => ({}))) as { redirect?: unknown; error?: unknown; error_description?: unknown }
+  if (response.ok && typeof body.redirect === 'string') {
+    return { redirect: new URL(body.redirect) }
+  }
+  return { error: `${String(body.error ?? `HTTP ${response.status}`)}${body.error_description ? `: ${String(body.error_description)}` : ''}` }
+}
 
 /**
  * Signs a test user in with authorization code + PKCE exactly as the target would (its redirect URI, scopes and
- * client authentication), driving the sign-in page over HTTP, and redeems the code through the OIDC edge, which
+ * client authentication), through the sandbox's test-login endpoint, and redeems the code through the OIDC edge, which
  * validates the ID token (issuer, audience, signature, nonce). A sign-in the server refuses is a result that says
  * why, not an exception.
  */
@@ -40,14 +65,14 @@ export async function testSignIn(oidc: OidcClient, request: TestSignInRequest): 
     request.clientSecret !== undefined && usesClientSecret(method) ? { method, secret: request.clientSecret } : undefined,
   )
   const authorization = await server.authorizationRequest(request.redirectUri, request.scopes)
-  const browsed = await browse(authorization.url, { login: request.login, password: request.password })
-  if (!browsed.redirect) {
-    return {
-      ok: false,
-      automatable: false,
-      reason: `the sign-in did not come back to ${request.redirectUri} (it ended on a page with HTTP ${browsed.status}; Okta's hosted sign-in needs a browser)`,
-    }
+  const signedIn = await sandboxTestLogin(new URL(authorization.url), { login: request.login, password: request.password })
+  if ('missing' in signedIn) {
+    return { ok: 'skipped', reason: 'the org has no test-login endpoint (only the sandbox has one): Okta\'s sign-in needs a person' }
   }
+  if ('error' in signedIn) {
+    return { ok: false, automatable: true, reason: signedIn.error }
+  }
+  const browsed = signedIn
   const error = browsed.redirect.searchParams.get('error')
   if (error) {
     const description = browsed.redirect.searchParams.get('error_description')

@@ -84,7 +84,7 @@ describe('doctor against the sandbox', () => {
     await api('PUT', `/api/v1/apps/${created.appId}`, app)
     const broken = await doctor(['--profile', 'kestra-issuer'], home)
     expect(broken.code).toBe(3)
-    expect(broken.stdout).toContain("✗ the app's ID tokens carry the custom domain issuer (CUSTOM_URL); the target validates the Okta URL")
+    expect(broken.stdout).toContain("✗ the app's ID tokens carry the custom domain issuer (CUSTOM_URL); the target's config names the Okta URL issuer")
     const fixed = await doctor(['--profile', 'kestra-issuer', '--fix', '--yes'], home)
     expect(fixed.code).toBe(0)
     expect((await api('GET', `/api/v1/apps/${created.appId}`)).settings.oauthClient.issuer_mode).toBe('ORG_URL')

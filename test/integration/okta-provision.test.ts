@@ -356,7 +356,7 @@ describe('okta configure against the sandbox', () => {
   it('configures a private_key_jwt service app (PEM key, granted scopes) and provisions with it', async () => {
     const { generateKeyPairSync } = await import('node:crypto')
     const { writeFileSync } = await import('node:fs')
-    const { DEFAULT_MANAGEMENT_SCOPES } = await import('../../src/domain/okta-credentials.js')
+    const { PROVISION_SCOPES, READ_SCOPES } = await import('../../src/domain/okta-credentials.js')
     const admin = async (method: string, p: string, body: unknown): Promise<Json> => {
       const res = await fetch(`${sandbox.orgUrl}${p}`, {
         method,
@@ -378,7 +378,7 @@ describe('okta configure against the sandbox', () => {
       // until the CLI's private-key mode uses a correct DPoP implementation this test opts out.
       settings: { oauthClient: { application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], dpop_bound_access_tokens: false, jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' }] } } },
     })
-    for (const scopeId of DEFAULT_MANAGEMENT_SCOPES) {
+    for (const scopeId of new Set([...PROVISION_SCOPES, ...READ_SCOPES])) {
       await admin('POST', `/api/v1/apps/${app.id}/grants`, { issuer: sandbox.orgUrl, scopeId })
     }
     await admin('POST', `/oauth2/v1/clients/${app.credentials.oauthClient.client_id}/roles`, { type: 'SUPER_ADMIN' })

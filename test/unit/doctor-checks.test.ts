@@ -20,6 +20,7 @@ const app = (over: Partial<OidcApp> = {}): OidcApp => ({
   status: 'ACTIVE',
   label: 'galaxy (galaxy.example.org)',
   applicationType: 'web',
+  issuerMode: 'ORG_URL',
   grantTypes: ['authorization_code', 'refresh_token'],
   responseTypes: ['code'],
   redirectUris: ['https://galaxy.example.org/authnz/okta/callback'],
@@ -98,5 +99,21 @@ describe('doctor checks', () => {
     expect(checkAssignments(0, 0)).toMatchObject({ status: 'warn', id: 'app.assignments' })
     expect(checkAssignments(0, 1).message).toBe('assigned: 0 groups, 1 user (directly or through groups)')
     expect(checkAssignments(2, 5).status).toBe('pass')
+  })
+})
+
+describe('issuer_mode as Okta holds it (issue 12 item 4)', () => {
+  it('warns when the app has none (a custom domain would make it CUSTOM_URL) and fails on the wrong one', async () => {
+    const { targets } = await import('../../src/targets/index.js')
+    const galaxy = targets.find((t) => t.name === 'galaxy')
+    if (!galaxy) {
+      throw new Error('no galaxy target')
+    }
+    const req = galaxy.requirements({ baseUrl: new URL('https://galaxy.example.org'), settings: {} })
+    const missing = checkAppSettings(app({ issuerMode: undefined }), req).find((r) => r.id === 'app.issuer-mode')
+    expect(missing?.status).toBe('warn')
+    const wrong = checkAppSettings(app({ issuerMode: 'CUSTOM_URL' }), req).find((r) => r.id === 'app.issuer-mode')
+    expect(wrong?.status).toBe('fail')
+    expect(checkAppSettings(app(), req).find((r) => r.id === 'app.issuer-mode')).toBeUndefined()
   })
 })

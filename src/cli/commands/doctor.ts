@@ -9,6 +9,7 @@ import { checkMark } from '../output.js'
 import { confirmDestructive } from '../confirm.js'
 import { collect, connectOkta, describeChange } from './okta.js'
 import { runProvision, type ProvisionRequest } from './provision-options.js'
+import { READ_SCOPES } from '../../domain/okta-credentials.js'
 
 interface DoctorOptions {
   target?: string
@@ -55,7 +56,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
           return admin
         }
         try {
-          admin = await connectOkta(c)
+          admin = await connectOkta(c, undefined, READ_SCOPES)
         } catch (error) {
           if (error instanceof ConfigError) {
             return undefined

@@ -13,7 +13,7 @@ export const registerOktaAppsList: RegisterCommand = (program, ctx) => {
     .description('list the org\'s app integrations oidc-setup created, with their profiles')
     .action(async (_options: object, command) => {
       const c = ctx.context(command)
-      const admin = await connectOkta(c)
+      const admin = await connectOkta(c, undefined, ['okta.apps.read'])
       const rows = await listManagedApps({ admin, profiles: c.deps.profiles })
       // An unreadable profile only loses its name in the PROFILE column; it is named here with the way out.
       for (const bad of (await c.deps.profiles.scan()).invalid) {

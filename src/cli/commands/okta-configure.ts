@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { ManagementApiError, UsageError } from '../../domain/errors.js'
-import { DEFAULT_MANAGEMENT_SCOPES, normalizeOrgUrl, type OktaAuth } from '../../domain/okta-credentials.js'
+import { normalizeOrgUrl, READ_SCOPES, type OktaAuth } from '../../domain/okta-credentials.js'
 import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { collect, connectOkta, oktaCommand } from './okta.js'
@@ -27,7 +27,11 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
     .option('--client-id <id>', 'OAuth service app client id (private_key_jwt instead of an API token)')
     .option('--private-key-file <path>', 'PEM or JWK private key of the service app')
     .option('--key-id <kid>', 'key id of the private key (needed for PEM keys)')
-    .option('--scope <scope>', `Okta API scope to request (repeatable; default: ${DEFAULT_MANAGEMENT_SCOPES.join(' ')})`, collect)
+    .option(
+      '--scope <scope>',
+      'an Okta API scope granted to the service app (repeatable); each command requests only the scopes it needs, preferring these (default: any)',
+      collect,
+    )
     .option('--no-verify', 'save without checking the credentials against Okta')
     .action(async (options: ConfigureOptions, command) => {
       const c = ctx.context(command)
@@ -76,7 +80,7 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
           clientId: options.clientId as string,
           privateKey: key.trim(),
           keyId: options.keyId,
-          scopes: options.scope?.length ? options.scope : [...DEFAULT_MANAGEMENT_SCOPES],
+          scopes: options.scope ?? [],
         }
       } else {
         let token: string | undefined
@@ -114,7 +118,7 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
           {
             profiles: deps.profiles,
             secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
-            connect: (credentials) => connectOkta(c, credentials),
+            connect: (credentials) => connectOkta(c, credentials, READ_SCOPES),
           },
         )
       } catch (error) {

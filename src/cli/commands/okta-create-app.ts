@@ -5,6 +5,7 @@ import type { RenderConfigResult } from '../../usecases/render-config.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, oktaCommand } from './okta.js'
 import { addProvisionOptions, parseProvisionOptions, provisionJson, runProvision, type ProvisionOptions } from './provision-options.js'
+import { provisionScopes } from '../../domain/okta-credentials.js'
 
 interface CreateAppOptions extends ProvisionOptions {
   dryRun?: boolean
@@ -40,7 +41,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.warn('--show-secret with --json puts the client secret into the JSON document')
       }
 
-      const admin = await connectOkta(c)
+      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) }))
       const dryRun = Boolean(options.dryRun)
       const result = await runProvision(c, admin, request, dryRun)
       const writes = result.changes.filter((ch) => ch.action !== 'unchanged').length

@@ -3,6 +3,7 @@ import { UsageError } from '../../domain/errors.js'
 import { confirmDestructive } from '../confirm.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, describeChange, oktaCommand } from './okta.js'
+import { PROVISION_SCOPES } from '../../domain/okta-credentials.js'
 
 /** `oidc-setup okta delete-app`: removes exactly what create-app made for a profile. */
 export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
@@ -19,7 +20,7 @@ export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
         })
       }
       const dryRun = Boolean(options.dryRun)
-      const admin = await connectOkta(c)
+      const admin = await connectOkta(c, undefined, PROVISION_SCOPES)
       const useCaseDeps = {
         admin,
         profiles: deps.profiles,

@@ -3,6 +3,7 @@ import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { showApp } from '../../usecases/show-app.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, oktaCommand } from './okta.js'
+import { READ_SCOPES } from '../../domain/okta-credentials.js'
 
 /** `oidc-setup okta show`: a profile and the live state of its app (never the secret). */
 export const registerOktaShow: RegisterCommand = (program, ctx) => {
@@ -16,7 +17,7 @@ export const registerOktaShow: RegisterCommand = (program, ctx) => {
       let admin: OktaAdmin | undefined
       if (!options.offline) {
         try {
-          admin = await connectOkta(c)
+          admin = await connectOkta(c, undefined, READ_SCOPES)
         } catch (error) {
           if (!(error instanceof CliError)) {
             throw error

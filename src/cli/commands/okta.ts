@@ -28,8 +28,11 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
-/** Resolves Management API credentials (env, profile, ~/.okta/okta.yaml) and connects, with redacted --debug traces. */
-export async function connectOkta(c: ActionContext, credentials?: OktaCredentials): Promise<OktaAdmin> {
+/**
+ * Resolves Management API credentials (env, profile, ~/.okta/okta.yaml) and connects, with redacted --debug traces.
+ * `scopes` are the Okta API scopes the command needs (private-key mode requests exactly those, and more per call).
+ */
+export async function connectOkta(c: ActionContext, credentials?: OktaCredentials, scopes?: readonly string[]): Promise<OktaAdmin> {
   const { deps, out, globals } = c
   const creds =
     credentials ??
@@ -42,7 +45,7 @@ export async function connectOkta(c: ActionContext, credentials?: OktaCredential
     }))
   out.registerSecret(creds.auth.mode === 'SSWS' ? creds.auth.token : creds.auth.privateKey)
   out.debug(`Okta org ${creds.orgUrl}, credentials from ${creds.source} (${creds.auth.mode})`)
-  return deps.oktaAdmin(creds, { trace: (line) => out.debug(line), userAgent: `oidc-setup/${VERSION}` })
+  return deps.oktaAdmin(creds, { trace: (line) => out.debug(line), userAgent: `oidc-setup/${VERSION}`, scopes })
 }
 
 /** One line for a change, for people. */

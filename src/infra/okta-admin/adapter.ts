@@ -361,7 +361,9 @@ export class SdkOktaAdmin implements OktaAdmin {
     const path =
       name.toLowerCase() === 'everyone'
         ? `/api/v1/groups?filter=${encodeURIComponent('type eq "BUILT_IN"')}`
-        : `/api/v1/groups?q=${encodeURIComponent(name)}&limit=200`
+        : // `q` is a prefix match that caps at 300 and cannot be paged; `search` on profile.name is exact and pages
+          // (spec /api/v1/groups listGroups: "search … supports pagination"), so an exact name past the first 200 is found.
+          `/api/v1/groups?search=${encodeURIComponent(`profile.name eq "${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)}&limit=200`
     const list = await this.list(`look up group "${name}"`, path)
     return list.map(groupFromJson).filter((g) => g.name === name || (name.toLowerCase() === 'everyone' && g.type === 'BUILT_IN' && g.name === 'Everyone'))
   }

@@ -1,20 +1,6 @@
 import { ManagementApiError, type OktaErrorDetails } from '../../domain/errors.js'
+import { managementScopeFor } from '../../domain/okta-credentials.js'
 import { isNetworkError, redactUrl } from './executor.js'
-
-/** The Okta scope each API area needs, for hints on 403. */
-function scopeFor(path: string, method: string): string {
-  const write = method !== 'GET'
-  const area = path.startsWith('/api/v1/authorizationServers')
-    ? 'authorizationServers'
-    : path.startsWith('/api/v1/trustedOrigins')
-      ? 'trustedOrigins'
-      : path.startsWith('/api/v1/groups')
-        ? 'groups'
-        : path.startsWith('/api/v1/users')
-          ? 'users'
-          : 'apps'
-  return `okta.${area}.${write ? 'manage' : 'read'}`
-}
 
 /** Translates an SDK or network failure into a ManagementApiError with a clear message and hint. */
 export function translateError(error: unknown, what: string, method: string, url: string): ManagementApiError {
@@ -52,7 +38,7 @@ export function translateError(error: unknown, what: string, method: string, url
       case 'E0000006':
         return new ManagementApiError(`could not ${what}: permission denied: ${summary}`, details, {
           hint:
-            `the token's admin (or service app) needs the ${scopeFor(path, method)} scope and an admin role that covers it` +
+            `the token's admin (or service app) needs the ${managementScopeFor(method, path)} scope and an admin role that covers it` +
             (path.startsWith('/api/v1/authorizationServers')
               ? '; custom authorization servers also need API Access Management — or use --auth-server org'
               : ''),

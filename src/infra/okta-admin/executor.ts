@@ -1,5 +1,6 @@
 import type { OktaAdminOptions } from '../okta-admin.js'
 import type { Json } from './json.js'
+import type { RequestSigner } from './service-app-auth.js'
 
 /** The HTTP response as the SDK's fetch returns it. */
 export interface HttpResponseLike {
@@ -19,9 +20,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 /**
  * The SDK's DefaultRequestExecutor (429: wait for X-Rate-Limit-Reset, then retry) extended with: a per-attempt
  * timeout, a shared pause when X-Rate-Limit-Remaining reaches 0 (so a batch does not run into a wall of 429s),
- * retries with backoff for 5xx and dropped connections on idempotent calls (and lifecycle POSTs), and traces.
+ * retries with backoff for 5xx and dropped connections on idempotent calls (and lifecycle POSTs), and traces. With a
+ * signer (private-key mode), every wire attempt — the first, each 429 retry (the base calls fetch() again) and each
+ * transient retry — is signed afresh, since a DPoP proof and a client assertion may be used once only.
  */
-export function createExecutor(Base: ExecutorBase, options: OktaAdminOptions): object {
+export function createExecutor(Base: ExecutorBase, options: OktaAdminOptions, signer?: RequestSigner): object {
   const timeoutMs = options.requestTimeoutMs ?? 30_000
   const transientRetries = options.transientRetries ?? 3
   const backoffMs = options.backoffMs ?? 200
@@ -57,7 +60,7 @@ export function createExecutor(Base: ExecutorBase, options: OktaAdminOptions): o
         request.timeout = timeoutMs
         const started = Date.now()
         try {
-          const response = await super.fetch(request)
+          const response = signer ? await signer.send(request, (r) => super.fetch(r)) : await super.fetch(request)
           trace?.(`${method} ${redactUrl(url)} → ${response.status} (${Date.now() - started} ms)`)
           notePause(response)
           if (response.status >= 500 && response.status !== 501 && retryable && attempt < transientRetries) {

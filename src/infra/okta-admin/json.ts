@@ -66,8 +66,9 @@ export function appFromJson(json: Json): OidcApp {
     tokenEndpointAuthMethod: (str(creds.token_endpoint_auth_method) || 'client_secret_basic') as OidcApp['tokenEndpointAuthMethod'],
     pkceRequired: creds.pkce_required === true,
     refreshTokenRotation: rotation === 'ROTATE' || rotation === 'STATIC' ? rotation : undefined,
-    // Okta shows issuer_mode only where a custom domain exists; without one the issuer is the Okta URL.
-    issuerMode: (str(oauth.issuer_mode) || 'ORG_URL') as OidcApp['issuerMode'],
+    // The value as Okta holds it: missing is not ORG_URL (with a custom domain Okta's default is CUSTOM_URL), so doctor
+    // sees an app that never had it set.
+    issuerMode: (str(oauth.issuer_mode) || undefined) as OidcApp['issuerMode'],
     notes: typeof notes === 'string' ? notes : undefined,
   }
 }

@@ -1,7 +1,7 @@
 // A scripted browser for sign-ins that need no person: follows an authorization (or device verification) URL over
 // HTTP with a cookie jar, fills a username/password form and confirmation forms, and stops at the first redirect
 // that leaves the authorization server (the client's redirect_uri), which it returns without fetching it.
-// Used by `setup --verify` (against the sandbox's sign-in page) and by tests; Okta's hosted sign-in page needs a
+// Used by tests only (the product signs test users in through the sandbox's test-login endpoint); Okta's hosted sign-in page needs a
 // real browser (JavaScript), so against a real org it ends on a page and says so.
 /** Where a browsing run ended. */
 export interface BrowseResult {
