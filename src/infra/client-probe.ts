@@ -1,5 +1,6 @@
 import type { ClientSecretAuthMethod } from '../domain/app-requirements.js'
 import { ManagementApiError } from '../domain/errors.js'
+import { probeClientSecret, probeDiscovery } from './oidc-preflight.js'
 
 /** What a client secret probe asks the token endpoint. */
 export interface ClientSecretProbeRequest {
@@ -11,81 +12,47 @@ export interface ClientSecretProbeRequest {
   redirectUri?: string | undefined
 }
 
-/**
- * The token endpoint's verdict on a client secret. Okta authenticates the client before it looks at the grant
- * (RFC 6749 §5.2): `invalid_client` means the secret was refused; any other error (`invalid_grant` for the dummy
- * code, `unauthorized_client` for a client without the code grant) means it was accepted.
- */
-export type SecretVerdict =
-  | { accepted: true; error: string }
-  | { accepted: false; error: string; description?: string | undefined }
+/** The token endpoint's verdict on a client secret: accepted (`invalid_grant` for the dummy code) or refused. */
+export type SecretVerdict = { accepted: true } | { accepted: false; error: string; description?: string | undefined }
 
-/** Proves a client secret at the issuer's token endpoint without a user: a code exchange with a dummy code. */
+/** Proves a client secret at the issuer's token endpoint without a user (the rotation's preflight probe). */
 export interface ClientSecretProbe {
   probe(request: ClientSecretProbeRequest): Promise<SecretVerdict>
 }
 
-async function json(response: Response): Promise<Record<string, unknown> | undefined> {
-  try {
-    const value = (await response.json()) as unknown
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** The probe over the global fetch: discovery for the token endpoint, then one POST. */
-export function fetchClientSecretProbe(timeoutMs = 10_000): ClientSecretProbe {
-  const unreachable = (url: string, cause: unknown): ManagementApiError =>
-    new ManagementApiError(`could not reach ${url}: ${(cause as Error).message}`, { url }, {
-      hint: 'check the network and the issuer; nothing was changed by the probe',
-      cause,
-    })
+/**
+ * The probe over oidc-preflight.ts (discovery, then a code exchange with a made-up code). An answer that says
+ * nothing about the secret (a 5xx, an unreachable endpoint) is a ManagementApiError (exit 5), never "accepted".
+ */
+export function fetchClientSecretProbe(): ClientSecretProbe {
   return {
     async probe(request) {
-      const discoveryUrl = `${request.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`
-      let tokenEndpoint: string
-      try {
-        const discovery = await json(await fetch(discoveryUrl, { signal: AbortSignal.timeout(timeoutMs) }))
-        tokenEndpoint = String(discovery?.token_endpoint ?? '')
-      } catch (cause) {
-        throw unreachable(discoveryUrl, cause)
-      }
-      if (!tokenEndpoint) {
-        throw new ManagementApiError(`${discoveryUrl} names no token_endpoint`, { url: discoveryUrl })
-      }
-      const form = new URLSearchParams({ grant_type: 'authorization_code', code: 'oidc-setup-secret-probe' })
-      if (request.redirectUri) {
-        form.set('redirect_uri', request.redirectUri)
-      }
-      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }
-      if (request.method === 'client_secret_basic') {
-        // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
-        const enc = (v: string): string => encodeURIComponent(v).replace(/%20/g, '+')
-        headers.authorization = `Basic ${Buffer.from(`${enc(request.clientId)}:${enc(request.secret)}`).toString('base64')}`
-      } else {
-        form.set('client_id', request.clientId)
-        form.set('client_secret', request.secret)
-      }
-      let response: Response
-      try {
-        response = await fetch(tokenEndpoint, { method: 'POST', headers, body: form, signal: AbortSignal.timeout(timeoutMs) })
-      } catch (cause) {
-        throw unreachable(tokenEndpoint, cause)
-      }
-      const body = await json(response)
-      const error = typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`
-      if (error === 'invalid_client') {
-        const description = typeof body?.error_description === 'string' ? body.error_description : undefined
-        return { accepted: false, error, description }
-      }
-      if (response.status >= 500 || typeof body?.error !== 'string') {
-        throw new ManagementApiError(`the token endpoint ${tokenEndpoint} answered ${error}, which says nothing about the secret`, {
-          status: response.status,
-          url: tokenEndpoint,
+      const { server, outcome } = await probeDiscovery(request.issuer)
+      if (!server?.tokenEndpoint) {
+        throw new ManagementApiError(`could not prove the client secret: ${outcome.ok ? 'no token endpoint in discovery' : outcome.reason}`, {}, {
+          hint: 'nothing was retired; run the same command again when the issuer answers',
         })
       }
-      return { accepted: true, error }
+      let verdict
+      try {
+        verdict = await probeClientSecret({ tokenEndpoint: server.tokenEndpoint, clientId: request.clientId, clientSecret: request.secret, method: request.method, redirectUri: request.redirectUri ?? 'http://127.0.0.1/' })
+      } catch (cause) {
+        throw new ManagementApiError(`could not reach ${server.tokenEndpoint}: ${(cause as Error).message}`, { url: server.tokenEndpoint }, {
+          hint: 'nothing was retired; run the same command again when the token endpoint answers',
+          cause,
+        })
+      }
+      if (verdict.kind === 'accepted') {
+        return { accepted: true }
+      }
+      if (verdict.kind === 'rejected') {
+        return { accepted: false, error: 'invalid_client', description: verdict.description }
+      }
+      throw new ManagementApiError(
+        `the token endpoint answered ${verdict.error ?? `HTTP ${verdict.status}`}${verdict.description ? ` (${verdict.description})` : ''}, which says nothing about the secret`,
+        { status: verdict.status, url: server.tokenEndpoint },
+        { hint: 'nothing was retired; run the same command again' },
+      )
     },
   }
 }
