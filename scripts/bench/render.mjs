@@ -13,6 +13,11 @@ const TARGETS = [
   ['pomerium', 'https://authenticate.example.com', 'https://example.okta.com'],
   ['kestra', 'https://kestra.example.com', 'https://example.okta.com'],
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
+  ['gitlab', 'https://gitlab.example.com', 'https://example.okta.com'],
+  ['harbor', 'https://harbor.example.com', 'https://example.okta.com'],
+  ['minio', 'https://console.minio.example.com', 'https://example.okta.com/oauth2/default'],
+  ['jenkins', 'https://jenkins.example.com', 'https://example.okta.com'],
+  ['backstage', 'https://backstage.example.com', 'https://example.okta.com'],
 ]
 
 /** Rows for the bench table: time ratio and peak RSS per command. */

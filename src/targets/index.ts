@@ -1,6 +1,11 @@
 import { UsageError } from '../domain/errors.js'
+import { backstage } from './backstage.js'
 import { galaxy } from './galaxy.js'
+import { gitlab } from './gitlab.js'
+import { harbor } from './harbor.js'
+import { jenkins } from './jenkins.js'
 import { kestra } from './kestra.js'
+import { minio } from './minio.js'
 import { openmetadata } from './openmetadata.js'
 import { pomerium } from './pomerium.js'
 import { presetTargets } from './presets.js'
@@ -10,7 +15,19 @@ import { isRenderable, type RenderableTarget, type TargetModule } from './types.
  * Every target oidc-setup knows, in the order `oidc-setup targets` lists them. Adding a target (or a preset such
  * as `cli` or `spa`) is one import and one entry here.
  */
-export const targets: readonly TargetModule[] = [galaxy, pomerium, kestra, openmetadata, ...presetTargets]
+export const targets: readonly TargetModule[] = [
+  galaxy,
+  pomerium,
+  kestra,
+  openmetadata,
+  // Application targets (issue 14).
+  gitlab,
+  harbor,
+  minio,
+  jenkins,
+  backstage,
+  ...presetTargets,
+]
 
 /** Finds a target by name or alias (case-insensitive), or undefined. */
 export function findTarget(name: string): TargetModule | undefined {

@@ -34,6 +34,8 @@ export interface RenderOptions {
   outDir: string
   existing?: ExistingPolicy
   mode?: RenderMode
+  /** Target settings (`--set`), already in their typed form. */
+  settings?: Record<string, string | string[] | boolean> | undefined
 }
 
 export const DEFAULT_SECRET = 'S3cr3t-from-Okta_0123456789abcdef'
@@ -50,6 +52,7 @@ export function inputFor(options: RenderOptions): RenderConfigInput {
     format: options.format ?? 'native',
     existing: options.existing ?? 'refuse',
     mode: options.mode ?? 'write',
+    settings: options.settings,
   }
 }
 
