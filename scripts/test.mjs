@@ -2,7 +2,7 @@
 // Secret Service session (dbus-run-session + gnome-keyring) when none is running.
 //
 // System packages (Debian): gnome-keyring, dbus-x11, libsecret-tools (keychain), libxml2-utils (xmllint, for
-// Galaxy's XSD), chromium (one real-browser login test). As root with apt-get they are installed when missing;
+// Galaxy's XSD), chromium (one real-browser login test), zsh and fish (completion scripts). As root with apt-get they are installed when missing;
 // otherwise the command to run is printed and the tests that need them skip with a reason.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -13,6 +13,9 @@ const PACKAGES = {
   'secret-tool': 'libsecret-tools',
   xmllint: 'libxml2-utils',
   chromium: 'chromium',
+  // Completion scripts are run in the real shells.
+  zsh: 'zsh',
+  fish: 'fish',
 }
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
