@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { ManagementApiError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ManagementApiError, UsageError } from '../../domain/errors.js'
 import { DEFAULT_MANAGEMENT_SCOPES, normalizeOrgUrl, type OktaAuth } from '../../domain/okta-credentials.js'
 import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
@@ -66,7 +66,7 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         privateKeyFile = path.resolve(deps.io.cwd, options.privateKeyFile as string)
         const key = await deps.fs.readText(privateKeyFile)
         if (key === undefined || !key.trim()) {
-          throw new UsageError(`could not read the private key file ${privateKeyFile}`)
+          throw new ConfigError(`could not read the private key file ${privateKeyFile}`, { hint: 'pass the PEM or JWK file of the service app key (--private-key-file PATH)' })
         }
         if (key.includes('-----BEGIN') && !options.keyId) {
           throw new UsageError('a PEM private key needs --key-id (the kid registered with the service app)')
@@ -90,7 +90,9 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         } else if (options.apiTokenFile) {
           token = await deps.fs.readText(path.resolve(deps.io.cwd, options.apiTokenFile))
           if (token === undefined) {
-            throw new UsageError(`could not read --api-token-file ${options.apiTokenFile}: no such file`)
+            throw new ConfigError(`could not read --api-token-file ${options.apiTokenFile}: no such file`, {
+            hint: 'pass the path of a file holding the token, or - to read it from stdin',
+          })
           }
         } else if (interactive) {
           token = await deps.prompt.password('Okta API token (Security › API › Tokens):')
