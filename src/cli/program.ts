@@ -35,7 +35,7 @@ export function buildProgram(deps: Deps, out: Output): Command {
       `
 Examples:
   $ oidc-setup sandbox start                       # a local Okta-compatible org to try everything on
-  $ oidc-setup okta configure --org-url https://example.okta.com
+  $ oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN
   $ oidc-setup setup --target kestra --base-url https://kestra.example.com --out ./kestra
   $ oidc-setup render-config --target galaxy --issuer https://example.okta.com/oauth2/default --client-id 0oa1b2c3 \\
       --client-secret-env OKTA_CLIENT_SECRET --base-url https://galaxy.example.org --out ./config

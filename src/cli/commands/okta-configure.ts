@@ -5,6 +5,9 @@ import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { collect, connectOkta, oktaCommand } from './okta.js'
 
+/** Write permissions `okta configure` cannot confirm without writing. */
+const WRITE_PERMISSIONS = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.trustedOrigins.manage'] as const
+
 interface ConfigureOptions {
   orgUrl?: string
   apiTokenEnv?: string
@@ -138,13 +141,14 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
       if (result.verified) {
         // Write permissions cannot be confirmed without writing; say so rather than imply they were checked.
         out.info(
-          `${result.unconfirmed.length ? '' : 'read access confirmed (apps, authorization servers, groups, trusted origins); '}not checked, as that would need a write: okta.apps.manage, okta.authorizationServers.manage, okta.trustedOrigins.manage`,
+          `${result.unconfirmed.length ? '' : 'read access confirmed (apps, authorization servers, groups, trusted origins); '}not checked, as that would need a write: ${WRITE_PERMISSIONS.join(', ')}`,
         )
         out.hint('`oidc-setup okta create-app --dry-run` only reads; a missing write permission fails create-app with exit 5 and names the scope')
       }
       out.info(`${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in profile "${result.profile}"`)
       if (globals.json) {
-        out.json(result)
+        // The same facts as the text: what could not be confirmed, and the write permissions never checked.
+        out.json({ ...result, notChecked: result.verified ? [...WRITE_PERMISSIONS] : [] })
       } else {
         out.result(`configured ${result.orgUrl} for profile ${result.profile}`)
       }
