@@ -3,7 +3,8 @@
 //
 // System packages (Debian): gnome-keyring, dbus-x11, libsecret-tools (keychain), libxml2-utils (xmllint, for
 // Galaxy's XSD), chromium (real-browser tests), apache2 + libapache2-mod-auth-openidc and openssl (the judge tests in
-// test/judges; kubectl too, which Debian 12 lacks: this machine kind's image ships it, Debian 13 has kubernetes-client). As root with apt-get they are installed when missing;
+// test/judges; kubectl too, which Debian 12 lacks: this machine kind's image ships it, Debian 13 has kubernetes-client),
+// zsh and fish (completion scripts), ruby (gitlab.rb is evaluated), curl (Harbor's script). As root with apt-get they are installed when missing;
 // otherwise the command to run is printed and the tests that need them skip with a reason.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -17,6 +18,11 @@ const PACKAGES = {
   apache2: 'apache2',
   '/usr/lib/apache2/modules/mod_auth_openidc.so': 'libapache2-mod-auth-openidc',
   openssl: 'openssl',
+  // Completion scripts are run in the real shells.
+  zsh: 'zsh',
+  fish: 'fish',
+  ruby: 'ruby',
+  curl: 'curl',
 }
 
 const has = (cmd) =>

@@ -15,8 +15,10 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
   const onSignal = (): void => controller.abort(new InterruptedError())
   const ownSignals = overrides.interrupt === undefined
   if (ownSignals) {
-    process.once('SIGINT', onSignal)
-    process.once('SIGTERM', onSignal)
+    // `on`, not `once`: proper-lockfile's signal-exit re-raises a signal as soon as it is the only listener left,
+    // which would kill a login that holds its lock before it says what the interruption left behind.
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
   }
   const deps = createDeps({ interrupt: controller.signal, ...overrides })
   // chalk is loaded only when a stream shows colors: scripts and pipes never pay for it.

@@ -35,9 +35,10 @@ export function buildProgram(deps: Deps, out: Output): Command {
       `
 Examples:
   $ oidc-setup sandbox start                       # a local Okta-compatible org to try everything on
-  $ oidc-setup okta configure --org-url https://example.okta.com
+  $ oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN
   $ oidc-setup setup --target kestra --base-url https://kestra.example.com --out ./kestra
-  $ oidc-setup render-config --target galaxy --base-url https://galaxy.example.org --out ./config
+  $ oidc-setup render-config --target galaxy --issuer https://example.okta.com/oauth2/default --client-id 0oa1b2c3 \\
+      --client-secret-env OKTA_CLIENT_SECRET --base-url https://galaxy.example.org --out ./config
   $ oidc-setup login --profile cli && oidc-setup token --profile cli
 
 Exit codes: 0 ok, 1 internal error, 2 usage, 3 config/file, 4 authentication, 5 Okta API, 130 interrupted.

@@ -219,13 +219,14 @@ export function checkGroupsClaim(claims: readonly Claim[]): CheckResult {
     : fail('server.groups-claim', 'no active "groups" claim on the authorization server', 'create it, or run `doctor --fix`', true)
 }
 
-/** Somebody can sign in: groups or users are assigned. */
+/** Somebody can sign in: groups or users are assigned (fails when nobody is). */
 export function checkAssignments(groupCount: number, userCount: number): CheckResult {
   if (groupCount === 0 && userCount === 0) {
-    return warn(
+    // Nobody can sign in at all: a failure, not a warning (issue 11; README troubleshooting).
+    return fail(
       'app.assignments',
       'no groups or users are assigned to the app (sign-ins fail with "User is not assigned to the client application")',
-      'assign a group: `oidc-setup okta create-app … --assign-group Everyone` or --assign-group NAME',
+      're-run `oidc-setup okta create-app` for this profile with --assign-group NAME (e.g. Everyone) or --assign-user LOGIN, or assign people in the Okta admin console',
     )
   }
   const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`

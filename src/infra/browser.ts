@@ -7,23 +7,38 @@ export interface Browser {
    * an SSH session, no display on Linux, a container. The caller then asks the user to open the URL by hand.
    */
   open(url: string): Promise<boolean>
+  /**
+   * Why no browser can open here ("an SSH session", "no DISPLAY or WAYLAND_DISPLAY"), or undefined when one can;
+   * `login` then picks the device flow. Browsers that always open (test doubles, --browser-command) omit it.
+   */
+  unavailable?(): string | undefined
+}
+
+/** Why this environment cannot show a browser window, or undefined when it plausibly can. */
+export function browserUnavailableReason(io: Pick<Io, 'env' | 'platform'>): string | undefined {
+  const env = io.env
+  if (env.BROWSER) {
+    return undefined
+  }
+  if (env.SSH_CONNECTION || env.SSH_TTY) {
+    return 'this is an SSH session'
+  }
+  if (io.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    // Also what a container looks like: no display server to show a window on.
+    return 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)'
+  }
+  return undefined
 }
 
 /** Whether this environment can plausibly show a browser window. */
 export function canOpenBrowser(io: Pick<Io, 'env' | 'platform'>): boolean {
-  const env = io.env
-  if (env.SSH_CONNECTION || env.SSH_TTY) {
-    return false
-  }
-  if (io.platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY && !env.BROWSER) {
-    return false
-  }
-  return true
+  return browserUnavailableReason(io) === undefined
 }
 
 /** The system browser through the `open` package, loaded on first use. */
 export function systemBrowser(io: Pick<Io, 'env' | 'platform'>): Browser {
   return {
+    unavailable: () => browserUnavailableReason(io),
     async open(url) {
       if (!canOpenBrowser(io)) {
         return false

@@ -1,4 +1,4 @@
-import { AuthError, InterruptedError } from '../domain/errors.js'
+import { AuthError, ErrorCode, InterruptedError } from '../domain/errors.js'
 import { secretKeys } from '../domain/profile.js'
 import { serializeTokenSet, toStoredTokenSet, type StoredTokenSet, type TokenResponse } from '../domain/token-set.js'
 import type { Browser } from '../infra/browser.js'
@@ -41,6 +41,8 @@ export interface LoginDeps {
   clock: Clock
   interrupt: AbortSignal
   events: LoginEvents
+  /** Takes the profile's login lock without waiting; undefined when another login of the profile holds it. */
+  lock(profile: string): Promise<(() => Promise<void>) | undefined>
 }
 
 /** What `login` stored (no token values). */
@@ -62,6 +64,23 @@ export interface LoginResult {
  * set under the profile. Nothing is stored when any step fails.
  */
 export async function login(input: LoginInput, deps: LoginDeps): Promise<LoginResult> {
+  // One interactive login per profile at a time: a second one (an IDE re-running kubectl, a parallel script) must
+  // never open another sign-in tab or fight over the loopback port (int128/kubelogin#904, #1330).
+  const release = await deps.lock(input.profile)
+  if (!release) {
+    throw new AuthError(`a login for profile "${input.profile}" is already in progress`, {
+      hint: 'finish the sign-in it opened (or press Ctrl-C in its terminal), then run `oidc-setup token` or `oidc-setup status`',
+      code: ErrorCode.loginInProgress,
+    })
+  }
+  try {
+    return await loginLocked(input, deps)
+  } finally {
+    await release()
+  }
+}
+
+async function loginLocked(input: LoginInput, deps: LoginDeps): Promise<LoginResult> {
   const store = await deps.secretStore()
   const server = await deps.oidc.discover(input.issuer, input.clientId)
   const { tokens, redirectUri } = input.device ? { tokens: await deviceLogin(input, deps, server), redirectUri: undefined } : await browserLogin(input, deps, server)

@@ -118,16 +118,18 @@ describe('doctor against the sandbox', () => {
     expect(r.stdout + r.stderr).not.toContain(secret)
   })
 
-  it('warns (!) but does not fail when nobody is assigned, and counts a directly assigned user', async () => {
+  it('fails (✗, exit 3) when nobody is assigned, since nobody can sign in (issue 11), and counts a directly assigned user', async () => {
     const home = tempDir()
     await runMain(['okta', 'create-app', '--profile', 'lonely', '--target', 'web', '--base-url', 'https://lonely.example.test'], { env: env(), configHome: home })
     const lonely = await doctor(['--profile', 'lonely'], home)
-    expect(lonely.code).toBe(0)
-    expect(lonely.stdout).toContain('! no groups or users are assigned to the app')
+    expect(lonely.code).toBe(3)
+    expect(lonely.stdout).toContain('✗ no groups or users are assigned to the app')
+    expect(lonely.stderr).toContain('error: 1 check failed')
     const login = currentSandbox().users[0]!.login
     await runMain(['okta', 'create-app', '--profile', 'lonely', '--target', 'web', '--base-url', 'https://lonely.example.test', '--assign-user', login], { env: env(), configHome: home })
     const assigned = await doctor(['--profile', 'lonely'], home)
     expect(assigned.stdout).toContain('✓ assigned: 0 groups, 1 user (directly or through groups)')
+    expect(assigned.code).toBe(0)
   })
 
   it('names the profile to create when there is none', async () => {

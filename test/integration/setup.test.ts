@@ -87,8 +87,17 @@ describe('setup against the sandbox', () => {
 
   it('asks for the target and base URL on a terminal', async () => {
     const cwd = tempDir()
-    const r = await runInteractive(['setup', '--profile', 'asked'], ['kestra', 'https://asked.example.test'], { env: env(), cwd })
-    expect(r.asked).toEqual(['What are you connecting to Okta?', 'Base URL users open (e.g. https://app.example.com):'])
+    // A bad URL is explained and asked again (issue 11), and who may sign in is offered.
+    const r = await runInteractive(['setup', '--profile', 'asked'], ['kestra', 'not a url', 'https://asked.example.test', 'Everyone', ''], { env: env(), cwd })
+    expect(r.asked).toEqual([
+      'What are you connecting to Okta?',
+      'Base URL users open (e.g. https://app.example.com):',
+      'Base URL users open (e.g. https://app.example.com):',
+      'Assign a group to the app (e.g. Everyone; empty for none):',
+      'Assign a user by login (empty for none):',
+    ])
+    expect(r.rejected).toHaveLength(1)
+    expect(r.stderr).toMatch(/group-assignment "Everyone"/)
     expect(r.stderr).not.toContain('error:')
     expect(r.code).toBe(0)
     expect(readFileSync(path.join(cwd, 'kestra', 'application.yaml'), 'utf8')).toContain('client-id:')

@@ -96,7 +96,7 @@ describe('doctor checks', () => {
   })
 
   it('warns when nobody is assigned, and counts groups and users otherwise', () => {
-    expect(checkAssignments(0, 0)).toMatchObject({ status: 'warn', id: 'app.assignments' })
+    expect(checkAssignments(0, 0)).toMatchObject({ status: 'fail', id: 'app.assignments' })
     expect(checkAssignments(0, 1).message).toBe('assigned: 0 groups, 1 user (directly or through groups)')
     expect(checkAssignments(2, 5).status).toBe('pass')
   })

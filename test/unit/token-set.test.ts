@@ -87,7 +87,7 @@ describe('getToken', () => {
     const store = new MemorySecretStore()
     await store.set(KEY, serializeTokenSet(stored()))
     const { d, calls } = deps(store, new Error('must not refresh'))
-    expect(await getToken({ profile: 'cli', kind: 'access', minValiditySeconds: 60 }, d)).toEqual({ token: 'at-1', expiresAt: NOW + 3600, refreshed: false })
+    expect(await getToken({ profile: 'cli', kind: 'access', minValiditySeconds: 60 }, d)).toEqual({ token: 'at-1', expiresAt: NOW + 3600, refreshed: false, warnings: [] })
     expect(calls).toEqual({ discover: 0, refresh: [], lock: 0 })
   })
 
@@ -96,7 +96,7 @@ describe('getToken', () => {
     const before = stored({ expiresAt: NOW + 30 })
     await store.set(KEY, serializeTokenSet(before))
     const { d, calls } = deps(store, { accessToken: 'at-2', expiresIn: 3600, refreshToken: 'rt-2' })
-    expect(await getToken({ profile: 'cli', kind: 'access', minValiditySeconds: 60 }, d)).toEqual({ token: 'at-2', expiresAt: NOW + 3600, refreshed: true })
+    expect(await getToken({ profile: 'cli', kind: 'access', minValiditySeconds: 60 }, d)).toEqual({ token: 'at-2', expiresAt: NOW + 3600, refreshed: true, warnings: [] })
     expect(calls.refresh).toEqual(['rt-1'])
     const after = parseTokenSet(await store.get(KEY))
     expect(after).toMatchObject({ accessToken: 'at-2', refreshToken: 'rt-2', idToken: before.idToken, email: 'a@example.com', scopes: before.scopes })
@@ -150,7 +150,7 @@ describe('getToken', () => {
     const set = stored()
     await store.set(KEY, serializeTokenSet(set))
     const { d } = deps(store, new Error('unused'))
-    expect(await getToken({ profile: 'cli', kind: 'id', minValiditySeconds: 60 }, d)).toEqual({ token: set.idToken, expiresAt: NOW + 3600, refreshed: false })
+    expect(await getToken({ profile: 'cli', kind: 'id', minValiditySeconds: 60 }, d)).toEqual({ token: set.idToken, expiresAt: NOW + 3600, refreshed: false, warnings: [] })
   })
 })
 

@@ -154,6 +154,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
       }
       if (failed > 0) {
         throw new ConfigError(`${failed} check${failed === 1 ? '' : 's'} failed`, {
+          code: ErrorCode.checksFailed,
           hint: results.some((r) => r.status === 'fail' && r.fixable)
             ? 'run `oidc-setup doctor --fix` to repair what it can'
             : 'apply the fixes above and run doctor again',

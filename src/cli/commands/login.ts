@@ -1,7 +1,9 @@
 import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
-import { DEFAULT_LOGIN_PORTS, LOOPBACK_CALLBACK_PATH } from '../../domain/loopback.js'
+import { DEFAULT_LOGIN_PORTS, LOOPBACK_CALLBACK_PATH, loopbackRedirectUri } from '../../domain/loopback.js'
+import type { Profile } from '../../domain/profile.js'
 import { commandBrowser } from '../../infra/browser-command.js'
 import { checkIssuerUrl } from '../../infra/oidc.js'
+import { tryLockLogin } from '../../infra/token-lock.js'
 import { DEFAULT_LOGIN_SCOPES, login, type LoginInput } from '../../usecases/login.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { collect } from './okta.js'
@@ -37,6 +39,37 @@ function registeredPorts(redirectUris: string[] | undefined): number[] {
     }
   }
   return ports
+}
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/**
+ * Refuses before anything is sent when the sign-in could never come back: Okta matches redirect URIs exactly, port
+ * included, so a port the app does not register ends in `invalid_redirect_uri` in the browser while login waits out
+ * its whole timeout; and a web or SPA app redirects to its own site, never to this machine.
+ */
+function checkRedirects(profile: Profile, ports: number[] | undefined, device: boolean): void {
+  const registered = registeredPorts(profile.redirectUris)
+  const kind = profile.applicationType === 'web' ? 'a web app' : profile.applicationType === 'browser' ? 'a single-page app' : profile.applicationType === 'service' ? 'a service app' : undefined
+  const loopbackless = (profile.redirectUris?.length ?? 0) > 0 && registered.length === 0
+  if (kind || (loopbackless && !device)) {
+    const what = kind ?? 'an app whose redirect URIs are not loopback ones'
+    throw new ConfigError(
+      `profile "${profile.name}" is ${what}${profile.target ? ` (target ${profile.target})` : ''}: its sign-in redirects to ${profile.redirectUris?.join(', ') || 'its own site'}, never back to this machine`,
+      {
+        hint: 'login needs an app made with the cli preset: `oidc-setup okta create-app --target cli --profile cli`, then `oidc-setup login --profile cli`',
+      },
+    )
+  }
+  const unregistered = (ports ?? []).filter((p) => !registered.includes(p))
+  if (registered.length && unregistered.length && !device) {
+    throw new UsageError(
+      `${unregistered.map((p) => loopbackRedirectUri(p)).join(', ')} ${unregistered.length === 1 ? 'is' : 'are'} not a registered redirect URI of profile "${profile.name}" (registered ports: ${registered.join(', ')})`,
+      {
+        hint: `use --port ${registered[0]}, or register the port in Okta first: \`oidc-setup okta create-app --target cli --profile ${profile.name} ${[...registered, ...unregistered].map((p) => `--redirect-uri ${loopbackRedirectUri(p)}`).join(' ')}\``,
+      },
+    )
+  }
 }
 
 /** `oidc-setup login`: browser sign-in (authorization code + PKCE on a loopback port) or the device grant. */
@@ -94,11 +127,21 @@ export const registerLogin: RegisterCommand = (program, ctx) => {
         clientId = profile.clientId
         checkIssuerUrl(issuer)
       }
+      if (profile) {
+        checkRedirects(profile, ports, Boolean(options.device))
+      }
       const scopes = options.scope
         ? options.scope.flatMap((s) => s.split(/\s+/)).filter(Boolean)
         : profile?.scopes?.includes('openid')
           ? profile.scopes
           : DEFAULT_LOGIN_SCOPES
+      // Where no browser can open (SSH, no display, a container) the device flow is the one that can finish, when the
+      // app allows it; --no-browser and --browser-command are the user's own choice and are kept.
+      const unavailable = options.browser && !options.browserCommand && !options.device ? deps.browser.unavailable?.() : undefined
+      const autoDevice = unavailable !== undefined && Boolean(profile?.grantTypes?.includes(DEVICE_GRANT))
+      if (autoDevice) {
+        out.info(`no browser can open here (${unavailable}): signing in with the device flow instead (--no-browser keeps the loopback flow)`)
+      }
       const input: LoginInput = {
         profile: globals.profile,
         issuer,
@@ -107,7 +150,7 @@ export const registerLogin: RegisterCommand = (program, ctx) => {
         ports: ports ?? (registeredPorts(profile?.redirectUris).length ? registeredPorts(profile?.redirectUris) : DEFAULT_LOGIN_PORTS),
         openBrowser: options.browser,
         timeoutMs: timeout * 1000,
-        device: Boolean(options.device),
+        device: Boolean(options.device) || autoDevice,
       }
       const browser = options.browserCommand
         ? commandBrowser(options.browserCommand, deps.io, (code) => {
@@ -124,18 +167,19 @@ export const registerLogin: RegisterCommand = (program, ctx) => {
         secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
         clock: deps.clock,
         interrupt: deps.interrupt,
+        lock: (name) => tryLockLogin(deps.configHome, name),
         events: {
           authorizationUrl(url, redirectUri) {
             out.info(`waiting for the sign-in on ${redirectUri}`)
-            out.info(`open this URL to sign in:\n\n  ${url}\n`)
+            out.notice(`open this URL to sign in:\n\n  ${url}\n`)
           },
           browserNotOpened(reason) {
             out.info(reason === 'disabled' ? '(--no-browser: open the URL above yourself)' : 'could not open a browser here; open the URL above in a browser on this machine')
           },
           device(device) {
-            out.info(`on any device, open ${device.verificationUri} and enter the code ${device.userCode}`)
+            out.notice(`on any device, open ${device.verificationUri} and enter the code ${device.userCode}`)
             if (device.verificationUriComplete) {
-              out.info(`or open ${device.verificationUriComplete}`)
+              out.notice(`or open ${device.verificationUriComplete}`)
             }
             out.info(`waiting up to ${Math.min(timeout, device.expiresIn)} s for the sign-in`)
           },

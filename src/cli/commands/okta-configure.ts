@@ -1,9 +1,12 @@
 import path from 'node:path'
-import { ManagementApiError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ManagementApiError, UsageError } from '../../domain/errors.js'
 import { normalizeOrgUrl, READ_SCOPES, type OktaAuth } from '../../domain/okta-credentials.js'
 import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { collect, connectOkta, oktaCommand } from './okta.js'
+
+/** Write permissions `okta configure` cannot confirm without writing. */
+const WRITE_PERMISSIONS = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.trustedOrigins.manage'] as const
 
 interface ConfigureOptions {
   orgUrl?: string
@@ -70,7 +73,7 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         privateKeyFile = path.resolve(deps.io.cwd, options.privateKeyFile as string)
         const key = await deps.fs.readText(privateKeyFile)
         if (key === undefined || !key.trim()) {
-          throw new UsageError(`could not read the private key file ${privateKeyFile}`)
+          throw new ConfigError(`could not read the private key file ${privateKeyFile}`, { hint: 'pass the PEM or JWK file of the service app key (--private-key-file PATH)' })
         }
         if (key.includes('-----BEGIN') && !options.keyId) {
           throw new UsageError('a PEM private key needs --key-id (the kid registered with the service app)')
@@ -94,7 +97,9 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         } else if (options.apiTokenFile) {
           token = await deps.fs.readText(path.resolve(deps.io.cwd, options.apiTokenFile))
           if (token === undefined) {
-            throw new UsageError(`could not read --api-token-file ${options.apiTokenFile}: no such file`)
+            throw new ConfigError(`could not read --api-token-file ${options.apiTokenFile}: no such file`, {
+            hint: 'pass the path of a file holding the token, or - to read it from stdin',
+          })
           }
         } else if (interactive) {
           token = await deps.prompt.password('Okta API token (Security › API › Tokens):')
@@ -140,13 +145,14 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
       if (result.verified) {
         // Write permissions cannot be confirmed without writing; say so rather than imply they were checked.
         out.info(
-          `${result.unconfirmed.length ? '' : 'read access confirmed (apps, authorization servers, groups, trusted origins); '}not checked, as that would need a write: okta.apps.manage, okta.authorizationServers.manage, okta.trustedOrigins.manage`,
+          `${result.unconfirmed.length ? '' : 'read access confirmed (apps, authorization servers, groups, trusted origins); '}not checked, as that would need a write: ${WRITE_PERMISSIONS.join(', ')}`,
         )
         out.hint('`oidc-setup okta create-app --dry-run` only reads; a missing write permission fails create-app with exit 5 and names the scope')
       }
       out.info(`${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in profile "${result.profile}"`)
       if (globals.json) {
-        out.json(result)
+        // The same facts as the text: what could not be confirmed, and the write permissions never checked.
+        out.json({ ...result, notChecked: result.verified ? [...WRITE_PERMISSIONS] : [] })
       } else {
         out.result(`configured ${result.orgUrl} for profile ${result.profile}`)
       }

@@ -1,4 +1,5 @@
 import { UsageError } from '../../domain/errors.js'
+import { secretKeys } from '../../domain/profile.js'
 import { targetNames } from '../../targets/index.js'
 import { isRenderable } from '../../targets/types.js'
 import type { RenderConfigResult } from '../../usecases/render-config.js'
@@ -49,7 +50,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.info(writes ? `dry run: ${writes} change(s) planned, nothing written` : 'dry run: everything is up to date, nothing to do')
       } else {
         out.info(writes ? `done: ${writes} change(s) written to ${admin.orgUrl}` : `everything was already up to date in ${admin.orgUrl}`)
-        if (result.confidential) {
+        if (result.confidential && !options.showSecret) {
           out.info(result.secretStored ? 'client secret is in the secret store (never printed; --show-secret prints it)' : 'client secret was not stored')
         }
         if (result.testUserPassword) {
@@ -66,9 +67,17 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         } else {
           out.info(`  configure your app with issuer ${result.issuer ?? '?'} and client id ${result.clientId ?? '?'}${result.confidential ? ' (the client secret is in the secret store)' : ''}`)
         }
-        if (!options.assignGroup?.length && !options.assignUser?.length && target.name !== 'service') {
-          out.info('  assign people: re-run with --assign-group NAME (or --assign-user LOGIN); nobody is assigned yet')
+        // Only what this profile's provisioning knows: people assigned in the console count too (doctor counts them all).
+        const assigned = result.changes.some((ch) => ch.type === 'group-assignment' || ch.type === 'user-assignment')
+        if (!assigned && target.name !== 'service') {
+          out.info(`  assign people: re-run with --assign-group NAME (or --assign-user LOGIN); \`oidc-setup doctor --profile ${result.profile}\` counts who can sign in`)
         }
+      }
+      // --show-secret is the explicit request for the secret: one stored by an earlier run is read back for it.
+      let clientSecret = result.clientSecret
+      if (options.showSecret && !clientSecret && result.confidential && !dryRun) {
+        clientSecret = await (await c.deps.secretStore({ kind: globals.secretStore })).get(secretKeys.clientSecret(result.profile))
+        out.registerSecret(clientSecret)
       }
       if (options.render && !dryRun) {
         await renderAfterProvision(c, result.profile, target.name, options.render)
@@ -76,7 +85,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
       if (globals.json) {
         out.json({
           ...provisionJson(result, dryRun),
-          ...(options.showSecret && result.clientSecret ? { clientSecret: result.clientSecret } : {}),
+          ...(options.showSecret && clientSecret ? { clientSecret } : {}),
           ...(options.showSecret && result.testUserPassword ? { testUserPassword: result.testUserPassword } : {}),
         })
       } else {
@@ -86,10 +95,10 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         if (options.showSecret && result.testUserPassword) {
           out.data(`test user password: ${result.testUserPassword}`)
         }
-        if (options.showSecret && result.clientSecret) {
-          out.data(`client secret: ${result.clientSecret}`)
+        if (options.showSecret && clientSecret) {
+          out.data(`client secret: ${clientSecret}`)
         } else if (options.showSecret) {
-          out.warn('no client secret to show (public client, or it was already stored by an earlier run)')
+          out.warn(result.confidential ? 'no client secret to show: none is in the secret store for this profile' : 'no client secret to show: this is a public client (PKCE, no secret)')
         }
       }
     })

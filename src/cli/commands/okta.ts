@@ -15,7 +15,7 @@ export function oktaCommand(program: Command): Command {
   return withExamples(
     program.command('okta').description('provision and inspect the Okta side: credentials, app integrations, authorization servers'),
     [
-      'oidc-setup okta configure --org-url https://example.okta.com',
+      'oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN',
       'oidc-setup okta create-app --target galaxy --base-url https://galaxy.example.org --assign-group Everyone',
       'oidc-setup okta apps list',
       'oidc-setup okta delete-app --profile galaxy',

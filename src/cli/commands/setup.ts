@@ -4,6 +4,7 @@ import { allPassed, checkSignIn, type CheckResult } from '../../domain/doctor.js
 import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { usesClientSecret } from '../../domain/app-requirements.js'
+import { checkHttpUrl } from '../../domain/urls.js'
 import { targets } from '../../targets/index.js'
 import { isRenderable, type TargetModule } from '../../targets/types.js'
 import type { RenderConfigFile } from '../../usecases/render-config.js'
@@ -20,7 +21,7 @@ interface SetupOptions extends ProvisionOptions {
   dryRun?: boolean
 }
 
-/** On a terminal, asks for the target and base URL when the flags do not give them. */
+/** On a terminal, asks for the target, the base URL and who may sign in when the flags do not give them. */
 async function promptMissing(c: ActionContext, options: SetupOptions): Promise<void> {
   if (!c.interactive) {
     return
@@ -32,7 +33,28 @@ async function promptMissing(c: ActionContext, options: SetupOptions): Promise<v
     )
   }
   if (!options.baseUrl && options.target !== 'cli' && options.target !== 'service') {
-    options.baseUrl = await c.deps.prompt.input('Base URL users open (e.g. https://app.example.com):')
+    // An invalid URL is explained and asked again, never the end of the wizard.
+    options.baseUrl = await c.deps.prompt.input('Base URL users open (e.g. https://app.example.com):', {
+      validate: (value) => {
+        try {
+          checkHttpUrl('--base-url', value)
+          return true
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error)
+        }
+      },
+    })
+  }
+  // Without an assignment nobody can sign in (doctor fails it): offer one rather than leave the app unusable.
+  if (options.target !== 'service' && !options.assignGroup?.length && !options.assignUser?.length) {
+    const group = (await c.deps.prompt.input('Assign a group to the app (e.g. Everyone; empty for none):')).trim()
+    if (group) {
+      options.assignGroup = [group]
+    }
+    const user = (await c.deps.prompt.input('Assign a user by login (empty for none):')).trim()
+    if (user) {
+      options.assignUser = [user]
+    }
   }
 }
 
@@ -124,7 +146,9 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
         if (target.name === 'cli') {
           out.info(`    oidc-setup login --profile ${result.profile}`)
         } else if (isRenderable(target)) {
-          for (const line of target.nextSteps('native')) {
+          // setup merges into existing files itself and has no --merge: a step that says "re-run with --merge" is not
+          // for it.
+          for (const line of target.nextSteps('native').filter((l) => !/--merge/.test(l))) {
             out.info(`    ${line}`)
           }
         }

@@ -6,8 +6,13 @@ import { withExamples, type RegisterCommand } from '../context.js'
 // Requirements are derived from a base URL; a placeholder host is swapped for "{base}" in the listing.
 const PLACEHOLDER = 'https://base.invalid'
 
+/** Puts "{base}" back for the placeholder, and "{reversed base host}" where a native app reverses the host. */
+function placeholder(value: string): string {
+  return value.split(PLACEHOLDER).join('{base}').split('invalid.base').join('{reversed base host}')
+}
+
 function placeholders(values: string[]): string[] {
-  return values.map((v) => v.split(PLACEHOLDER).join('{base}'))
+  return values.map(placeholder)
 }
 
 /** `oidc-setup targets`: lists the targets and what each needs from Okta. */
@@ -42,7 +47,7 @@ export const registerTargets: RegisterCommand = (program, ctx) => {
             tokenEndpointAuthMethod: okta.tokenEndpointAuthMethod,
             pkceRequired: okta.pkceRequired,
             authServer: okta.authServer,
-            notes: okta.notes.map((n) => n.split(PLACEHOLDER).join('{base}')),
+            notes: okta.notes.map(placeholder),
           },
         }
       })
