@@ -1,4 +1,6 @@
 import { UsageError } from '../domain/errors.js'
+import { apache } from './apache.js'
+import { authjs } from './authjs.js'
 import { galaxy } from './galaxy.js'
 import { kestra } from './kestra.js'
 import { openmetadata } from './openmetadata.js'
@@ -10,7 +12,7 @@ import { isRenderable, type RenderableTarget, type TargetModule } from './types.
  * Every target oidc-setup knows, in the order `oidc-setup targets` lists them. Adding a target (or a preset such
  * as `cli` or `spa`) is one import and one entry here.
  */
-export const targets: readonly TargetModule[] = [galaxy, pomerium, kestra, openmetadata, ...presetTargets]
+export const targets: readonly TargetModule[] = [galaxy, pomerium, kestra, openmetadata, apache, authjs, ...presetTargets]
 
 /** Finds a target by name or alias (case-insensitive), or undefined. */
 export function findTarget(name: string): TargetModule | undefined {

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
+import { directiveValue } from './apache-conf.js'
 import { readEnvValue } from './env-file.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
@@ -133,11 +134,38 @@ const openmetadataEnv: Inspector = (text) => {
   }
 }
 
+/** The issuer of a discovery URL (`{issuer}/.well-known/openid-configuration`). */
+const issuerOfDiscovery = (url: string | undefined): string | undefined =>
+  url?.replace(/\/\.well-known\/openid-configuration$/, '')
+
+const apacheConf: Inspector = (text) => {
+  const redirect = directiveValue(text, 'OIDCRedirectURI')
+  return {
+    issuer: issuerOfDiscovery(directiveValue(text, 'OIDCProviderMetadataURL')),
+    clientId: directiveValue(text, 'OIDCClientID'),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(directiveValue(text, 'OIDCClientSecret')),
+  }
+}
+
+const authjsEnv: Inspector = (text) => {
+  const url = readEnvValue(text, 'AUTH_URL')
+  return {
+    issuer: readEnvValue(text, 'AUTH_OKTA_ISSUER') || undefined,
+    clientId: readEnvValue(text, 'AUTH_OKTA_ID') || undefined,
+    // AUTH_URL is Auth.js's base path; the provider's callback is {AUTH_URL}/callback/okta (lib/utils/providers.js).
+    redirectUris: url ? [`${trimSlash(url)}/callback/okta`] : undefined,
+    clientSecret: literal(readEnvValue(text, 'AUTH_OKTA_SECRET') || undefined),
+  }
+}
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   galaxy: { 'oidc_backends_config.xml': galaxyBackends },
   pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
+  apache: { 'oidc.conf': apacheConf },
+  authjs: { '.env.local': authjsEnv, '.env': authjsEnv },
 }
 
 /**

@@ -1,5 +1,5 @@
 import { templateText } from './templates.js'
-import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { INHERIT, readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
@@ -36,7 +36,7 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     secrets.push(old)
   }
   const secret: EnvValue =
-    context.clientSecret.kind === 'literal' ? context.clientSecret.value : { ref: 'OKTA_CLIENT_SECRET' }
+    context.clientSecret.kind === 'literal' ? context.clientSecret.value : INHERIT
   if (typeof secret === 'string') {
     secrets.push(secret)
   }

@@ -1,5 +1,7 @@
+import { parseDocument } from 'yaml'
+import { ConfigError } from '../domain/errors.js'
 import { templateText } from './templates.js'
-import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { INHERIT, readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { checkYamlValue, isSafePlain } from './values.js'
 import { getYamlString, parseYaml, setYaml, setYamlDefault, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
@@ -67,19 +69,43 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
   return { path: CONFIG, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
 }
 
+// Characters of a plain YAML scalar that mean nothing to YAML 1.1 or 1.2 inside a value (Okta client ids and
+// secrets, URLs); whether the whole reads back as the same string is checked by parsing it (numbers, nulls, dates).
+const PLAIN_CANDIDATE = /^[A-Za-z0-9._~+/=@:-]+$/
+
+/** Whether `value` written bare into `wrap` (a YAML text around it) reads back as the same string in 1.1 and 1.2. */
+function plainReadsBack(value: string, wrap: (v: string) => string, pick: (doc: unknown) => unknown): boolean {
+  if (!PLAIN_CANDIDATE.test(value) || value === '=' || value.endsWith(':') || value.includes(': ')) {
+    return false
+  }
+  return (['1.1', '1.2'] as const).every((version) => {
+    const doc = parseDocument(wrap(value), { version })
+    return doc.errors.length === 0 && doc.warnings.length === 0 && pick(doc.toJS()) === value
+  })
+}
+
 /**
  * OpenMetadata pastes each variable into its YAML text (`clientId: ${AUTHENTICATION_CLIENT_ID:-""}`) before
- * parsing, so a text value must itself be a YAML scalar: bare when plainly safe, else a double-quoted (JSON)
- * string, which reads back as exactly the given text.
+ * parsing (Dropwizard's EnvironmentVariableSubstitutor), so a text value must itself be a YAML scalar. It must be a
+ * plain one: a YAML quote would be kept by docker's --env-file and stripped by compose (see env-file.ts), so a value
+ * that needs quoting in YAML is refused with the reason.
  */
-export function omScalar(name: string, value: string): string {
+export function omScalar(name: string, value: string, inList = false): string {
   checkYamlValue(name, value)
-  return isSafePlain(value) ? value : JSON.stringify(value)
+  const readsBack = inList
+    ? plainReadsBack(value, (v) => `k: [${v}]\n`, (d) => (d as { k?: unknown[] }).k?.[0])
+    : plainReadsBack(value, (v) => `k: ${v}\n`, (d) => (d as { k?: unknown }).k)
+  if (isSafePlain(value) || readsBack) {
+    return value
+  }
+  throw new ConfigError(`could not render ${name} in openmetadata.env: OpenMetadata reads it as YAML, where it needs quotes`, {
+    hint: "docker's --env-file keeps quotes that compose strips, so no quoting reads the same for both; use --format native (openmetadata.yaml quotes any value safely)",
+  })
 }
 
 /** A YAML flow sequence of scalars for list variables such as AUTHENTICATION_PUBLIC_KEYS. */
 function omList(name: string, values: string[]): string {
-  return `[${values.map((v) => omScalar(name, v)).join(',')}]`
+  return `[${values.map((v) => omScalar(name, v, true)).join(',')}]`
 }
 
 function applyEnv(text: string, context: RenderContext): RenderedFile {
@@ -88,7 +114,7 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
   if (old) {
     secrets.push(old)
   }
-  let secret: EnvValue = { ref: 'OKTA_CLIENT_SECRET' }
+  let secret: EnvValue = INHERIT
   if (context.clientSecret.kind === 'literal') {
     secret = omScalar('OIDC_CLIENT_SECRET', context.clientSecret.value)
     secrets.push(context.clientSecret.value, secret)

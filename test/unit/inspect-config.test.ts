@@ -33,6 +33,26 @@ describe('inspectConfigFile', () => {
     expect(env).toEqual(yaml)
   })
 
+  it('reads Apache oidc.conf as httpd does (quoted words), the issuer from OIDCProviderMetadataURL', () => {
+    expect(inspectConfigFile('apache', 'oidc.conf', fixture('apache/native/oidc.conf'))).toEqual({
+      issuer: 'https://example.okta.com',
+      clientId: CLIENT,
+      redirectUris: ['https://app.example.org/redirect_uri'],
+      clientSecret: SECRET,
+    })
+    expect(inspectConfigFile('apache', 'oidc.conf', fixture('apache/native-secret-ref/oidc.conf'))?.clientSecret).toBeUndefined()
+  })
+
+  it('reads Auth.js .env.local: the callback is {AUTH_URL}/callback/okta; an inherited secret is no literal one', () => {
+    expect(inspectConfigFile('authjs', '.env.local', fixture('authjs/base-path/.env.local'))).toEqual({
+      issuer: 'https://example.okta.com/oauth2/default',
+      clientId: CLIENT,
+      redirectUris: ['https://example.org/shop/auth/callback/okta'],
+      clientSecret: SECRET,
+    })
+    expect(inspectConfigFile('authjs', '.env.local', fixture('authjs/native-secret-ref/.env.local'))?.clientSecret).toBeUndefined()
+  })
+
   it('treats ${VAR} secret references as no literal secret', () => {
     expect(inspectConfigFile('kestra', 'kestra.env', fixture('kestra/env-secret-ref/kestra.env'))).toEqual({
       issuer: 'https://example.okta.com',

@@ -78,8 +78,8 @@ describe('target registry', () => {
     expect(new Set(all).size).toBe(all.length)
   })
 
-  it('the four config targets are renderable; presets are not', () => {
-    expect(targets.filter(isRenderable).map((t) => t.name)).toEqual(['galaxy', 'pomerium', 'kestra', 'openmetadata'])
+  it('the config targets are renderable; presets are not', () => {
+    expect(targets.filter(isRenderable).map((t) => t.name)).toEqual(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'apache', 'authjs'])
     for (const t of targets.filter((t) => !isRenderable(t))) {
       expect(() => requireRenderableTarget(t.name)).toThrow(/has no config files to render/)
     }
