@@ -3,6 +3,7 @@ import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { directiveValue } from './apache-conf.js'
 import { readEnvValue } from './env-file.js'
+import { DB_CONFIG_STEPS } from './openmetadata.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
 
@@ -14,6 +15,8 @@ export interface InspectedConfig {
   jwksUrls?: string[] | undefined
   /** The literal client secret, or undefined when the file holds none or a reference such as ${VAR}. */
   clientSecret?: string | undefined
+  /** What the file cannot show but the user must know to make it take effect (doctor prints these as warnings). */
+  advice?: string[] | undefined
 }
 
 type Inspector = (text: string, file: string) => InspectedConfig
@@ -119,6 +122,7 @@ const openmetadataYaml: Inspector = (text, file) => {
     redirectUris: callback ? [callback] : undefined,
     jwksUrls: jwks?.filter((v): v is string => typeof v === 'string'),
     clientSecret: literal(getYamlString(doc, ['authenticationConfiguration', 'oidcConfiguration', 'secret'])),
+    advice: DB_CONFIG_STEPS,
   }
 }
 
@@ -131,6 +135,7 @@ const openmetadataEnv: Inspector = (text) => {
     redirectUris: callback ? [callback] : undefined,
     jwksUrls: Array.isArray(keys) ? keys.map(String) : undefined,
     clientSecret: literal(omString(text, 'OIDC_CLIENT_SECRET')),
+    advice: DB_CONFIG_STEPS,
   }
 }
 

@@ -37,6 +37,18 @@ function publicKeyUrls(context: RenderContext): string[] {
   return [context.jwksUri, `${context.baseUrl}/api/v1/system/config/jwks`]
 }
 
+/** The admin principals and principal domain (required settings, checked by render-config). */
+function authorizerSettings(context: RenderContext): { admins: string[]; domain: string } {
+  const admins = context.settings.adminPrincipals
+  const domain = context.settings.principalDomain
+  if (!Array.isArray(admins) || admins.length === 0 || typeof domain !== 'string') {
+    throw new ConfigError('could not render OpenMetadata without adminPrincipals and principalDomain', {
+      hint: 'pass --set adminPrincipals=jdoe --set principalDomain=example.com',
+    })
+  }
+  return { admins, domain }
+}
+
 function applyConfig(file: string, text: string, context: RenderContext): RenderedFile {
   const doc = parseYaml(file, text)
   const secrets: string[] = []
@@ -46,9 +58,11 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
   }
   setYaml(doc, file, [AUTHZ, 'className'], 'org.openmetadata.service.security.DefaultAuthorizer')
   setYaml(doc, file, [AUTHZ, 'containerRequestFilter'], 'org.openmetadata.service.security.JwtFilter')
-  // Who administers OpenMetadata is the user's decision: suggested only where nothing is set yet.
-  setYamlDefault(doc, file, [AUTHZ, 'adminPrincipals'], ['admin'])
-  setYamlDefault(doc, file, [AUTHZ, 'principalDomain'], 'open-metadata.org')
+  // Who administers OpenMetadata is the user's decision (required settings): never a placeholder such as
+  // `admin` / `open-metadata.org`, which no Okta user matches once basic auth is gone.
+  const { admins, domain } = authorizerSettings(context)
+  setYaml(doc, file, [AUTHZ, 'adminPrincipals'], admins)
+  setYaml(doc, file, [AUTHZ, 'principalDomain'], domain)
   setYaml(doc, file, [AUTHN, 'provider'], 'okta')
   setYaml(doc, file, [AUTHN, 'clientType'], 'confidential')
   setYaml(doc, file, [AUTHN, 'responseType'], 'code')
@@ -141,14 +155,13 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     ['AUTHORIZER_REQUEST_FILTER', 'org.openmetadata.service.security.JwtFilter'],
   ]
   let out = setEnvValues(text, values)
-  // Suggested only where the file does not set them yet.
+  const { admins, domain } = authorizerSettings(context)
+  out = setEnvValues(out, [
+    ['AUTHORIZER_ADMIN_PRINCIPALS', omList('AUTHORIZER_ADMIN_PRINCIPALS', admins)],
+    ['AUTHORIZER_PRINCIPAL_DOMAIN', omScalar('AUTHORIZER_PRINCIPAL_DOMAIN', domain)],
+  ])
+  // Suggested only where the file does not set it yet.
   const defaults: Array<[string, EnvValue]> = []
-  if (readEnvValue(out, 'AUTHORIZER_ADMIN_PRINCIPALS') === undefined) {
-    defaults.push(['AUTHORIZER_ADMIN_PRINCIPALS', '[admin]'])
-  }
-  if (readEnvValue(out, 'AUTHORIZER_PRINCIPAL_DOMAIN') === undefined) {
-    defaults.push(['AUTHORIZER_PRINCIPAL_DOMAIN', 'open-metadata.org'])
-  }
   if (readEnvValue(out, 'AUTHENTICATION_ENABLE_SELF_SIGNUP') === undefined) {
     defaults.push(['AUTHENTICATION_ENABLE_SELF_SIGNUP', 'true'])
   }

@@ -204,6 +204,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       if (!observed) {
         continue
       }
+      const [first, ...more] = observed.advice ?? []
+      if (first !== undefined) {
+        // What the file cannot show (e.g. OpenMetadata's database-stored settings winning over it).
+        add({ id: `config.${file}.applies`, status: 'warn', message: `${file} may not be what the server uses`, fix: [first, ...more].join('; ') })
+      }
       add(
         checkConfigFile(
           {

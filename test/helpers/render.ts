@@ -38,6 +38,11 @@ export interface RenderOptions {
   settings?: TargetSettings | undefined
 }
 
+/** Settings a target requires, for tests that are not about them. */
+export const REQUIRED_SETTINGS: Readonly<Record<string, TargetSettings>> = {
+  openmetadata: { adminPrincipals: ['jdoe', 'asmith'], principalDomain: 'example.com' },
+}
+
 export const DEFAULT_SECRET = 'S3cr3t-from-Okta_0123456789abcdef'
 
 /** Builds a render-config input from test options. */
@@ -52,7 +57,7 @@ export function inputFor(options: RenderOptions): RenderConfigInput {
     format: options.format ?? 'native',
     existing: options.existing ?? 'refuse',
     mode: options.mode ?? 'write',
-    settings: options.settings,
+    settings: options.settings ?? REQUIRED_SETTINGS[options.target],
   }
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/domain/errors.js'
 import { inspectConfigFile } from '../../src/targets/inspect.js'
+import { DB_CONFIG_STEPS } from '../../src/targets/openmetadata.js'
 import { ROOT } from '../helpers/cli.js'
 
 // doctor --config reads rendered files back; these are the golden files render-config is tested against.
@@ -71,8 +72,10 @@ describe('inspectConfigFile', () => {
       redirectUris: ['https://om.example.com/callback'],
       jwksUrls: ['https://example.okta.com/oauth2/default/v1/keys', 'https://om.example.com/api/v1/system/config/jwks'],
       clientSecret: SECRET,
+      advice: DB_CONFIG_STEPS,
     })
     expect(yaml).toEqual(env)
+    expect(DB_CONFIG_STEPS.join(' ')).toMatch(/remove-security-config --force.*SECURITY_CONFIG_SOURCE=ENV.*SECURITY_CONFIG_SOURCE_CONFIRM_PROVIDER_CHANGE=true/)
   })
 
   it('names the files it understands for an unknown one', () => {

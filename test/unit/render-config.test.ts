@@ -37,6 +37,7 @@ function xmllint(file: string): { status: number | null; stderr: string } {
 }
 
 const ORG = 'https://example.okta.com'
+const OM_SETTINGS = { adminPrincipals: ['jdoe', 'asmith'], principalDomain: 'example.com' }
 const CUSTOM = 'https://example.okta.com/oauth2/default'
 
 const variants = [
@@ -50,10 +51,10 @@ const variants = [
   { target: 'kestra', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://kestra.example.com', ref: true },
   { target: 'kestra', variant: 'env', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const },
   { target: 'kestra', variant: 'env-secret-ref', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const, ref: true },
-  { target: 'openmetadata', variant: 'native', issuer: CUSTOM, baseUrl: 'https://om.example.com' },
-  { target: 'openmetadata', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', ref: true },
-  { target: 'openmetadata', variant: 'env', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const },
-  { target: 'openmetadata', variant: 'env-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, ref: true },
+  { target: 'openmetadata', variant: 'native', issuer: CUSTOM, baseUrl: 'https://om.example.com', settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', ref: true, settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'env', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'env-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, ref: true, settings: OM_SETTINGS },
   { target: 'apache', variant: 'native', issuer: ORG, baseUrl: 'https://app.example.org' },
   { target: 'apache', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://app.example.org/private/', ref: true },
   { target: 'apache', variant: 'groups', issuer: ORG, baseUrl: 'https://app.example.org', settings: { requireGroups: ['Admins', 'Data Team'], remoteUserClaim: 'preferred_username' } },
@@ -330,6 +331,16 @@ describe('openmetadata', () => {
     })
   })
 
+  it('refuses to render without adminPrincipals and principalDomain (no admin / open-metadata.org placeholder)', async () => {
+    const error = await render({ target: 'openmetadata', outDir: tempDir(), settings: {} }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toMatch(/needs "adminPrincipals", "principalDomain"/)
+    expect((error as UsageError).hint).toContain('--set adminPrincipals=jdoe')
+    const text = (await render({ target: 'openmetadata', outDir: tempDir(), mode: 'stdout', format: 'env' })).files[0]?.text ?? ''
+    expect(parseDockerEnvFile(text)).toMatchObject({ AUTHORIZER_ADMIN_PRINCIPALS: '[jdoe,asmith]', AUTHORIZER_PRINCIPAL_DOMAIN: 'example.com' })
+    expect(text).not.toMatch(/open-metadata\.org|\[admin\]/)
+  })
+
   it('--merge keeps the rest of openmetadata.yaml and the admin principals the user set', async () => {
     const outDir = tempDir()
     writeFileSync(
@@ -346,11 +357,12 @@ authenticationConfiguration:
   publicKeyUrls: \${AUTHENTICATION_PUBLIC_KEYS:-[http://localhost:8585/api/v1/system/config/jwks]}
 `,
     )
-    await render({ target: 'openmetadata', issuer: CUSTOM, outDir, existing: 'merge' })
+    await render({ target: 'openmetadata', issuer: CUSTOM, outDir, existing: 'merge', settings: OM_SETTINGS })
     const text = readFileSync(path.join(outDir, 'openmetadata.yaml'), 'utf8')
     golden('openmetadata', 'merge', 'openmetadata.yaml', text)
-    expect(text).toContain('adminPrincipals: [jdoe, asmith] # our admins')
+    expect(text).toContain('# our admins')
     const doc = parseYaml(text) as Record<string, Record<string, unknown>>
+    expect(doc.authorizerConfiguration?.adminPrincipals).toEqual(['jdoe', 'asmith'])
     expect(doc.clusterName).toBe('${OPENMETADATA_CLUSTER_NAME:-openmetadata}')
     expect(doc.server).toEqual({ rootPath: '/api/*' })
     expect(doc.authorizerConfiguration?.principalDomain).toBe('example.com')

@@ -41,11 +41,11 @@ describe('target requirements (targets.md §5)', () => {
     })
   })
 
-  it('openmetadata: confidential web app, /callback + /silent-callback, no offline_access, client_secret_post, custom server', () => {
+  it('openmetadata: confidential web app, /callback + /silent-callback, no offline_access and so no refresh grant (they agree), client_secret_post, custom server', () => {
     const req = requireTarget('openmetadata').requirements(base('https://om.example.com'))
     expect(req).toMatchObject({
       applicationType: 'web',
-      grantTypes: ['authorization_code', 'refresh_token'],
+      grantTypes: ['authorization_code'],
       redirectUris: ['https://om.example.com/callback', 'https://om.example.com/silent-callback'],
       postLogoutRedirectUris: ['https://om.example.com'],
       scopes: ['openid', 'email', 'profile'],
