@@ -134,6 +134,8 @@ export interface TargetRenderer {
 export interface NextStepsOptions {
   /** `--secret-ref env`: the files name secrets the environment must supply. */
   secretRef?: boolean | undefined
+  /** The settings the files were rendered with (defaults applied). */
+  settings?: TargetSettings | undefined
 }
 
 /** A target whose config files `render-config` can write. */

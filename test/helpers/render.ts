@@ -41,6 +41,7 @@ export interface RenderOptions {
 /** Settings a target requires, for tests that are not about them. */
 export const REQUIRED_SETTINGS: Readonly<Record<string, TargetSettings>> = {
   openmetadata: { adminPrincipals: ['jdoe', 'asmith'], principalDomain: 'example.com' },
+  kestra: { defaultRole: 'Viewer', defaultRolePermissions: ['FLOW:READ', 'EXECUTION:READ', 'FLOW:UPDATE'] },
 }
 
 export const DEFAULT_SECRET = 'S3cr3t-from-Okta_0123456789abcdef'

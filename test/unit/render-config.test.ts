@@ -236,10 +236,17 @@ micronaut:
     expect(text).toContain('enabled: true # was off')
     expect(parseYaml(text)).toEqual({
       datasources: { postgres: { url: 'jdbc:postgresql://db:5432/kestra', username: 'kestra' } },
-      kestra: { encryption: { 'secret-key': 'keep-this-key-please-0123456789abcdef' }, repository: { type: 'postgres' } },
+      kestra: {
+        encryption: { 'secret-key': 'keep-this-key-please-0123456789abcdef' },
+        repository: { type: 'postgres' },
+        // kestra-io/docs SSO: the role new SSO users get (from the defaultRole settings, never invented).
+        security: { defaultRole: { name: 'Viewer', permissions: { FLOW: ['READ', 'UPDATE'], EXECUTION: ['READ'] } } },
+      },
       micronaut: {
         server: { port: 8080 },
         security: {
+          // Okta's end-session GET back to /logout (LogoutControllerConfigurationProperties get-allowed: false).
+          endpoints: { logout: { 'get-allowed': true } },
           oauth2: {
             enabled: true,
             clients: {

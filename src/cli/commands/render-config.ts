@@ -199,7 +199,7 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   }
   await report(result, mode, issuer.kind, c)
   if (mode === 'write' && !globals.json) {
-    for (const step of target.nextSteps(options.format, { secretRef })) {
+    for (const step of target.nextSteps(options.format, { secretRef, settings })) {
       out.hint(step)
     }
   }
