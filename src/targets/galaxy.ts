@@ -26,14 +26,15 @@ export const galaxy: RenderableTarget = {
       refreshTokenRotation: 'STATIC',
       notes: [
         'Galaxy refuses a first login without a refresh token, so the app needs the Refresh Token grant and offline_access',
-        'api_url is the org authorization server (https://{org}/oauth2); a custom one works only with a social-core that discovers it',
+        'api_url is the org authorization server (https://{org}/oauth2); a custom one needs social-auth-core >= 4.7.0, which discovers {api_url}/.well-known/openid-configuration (commit 095b736e; earlier releases read the org root and fail with an issuer mismatch)',
+        'a local Galaxy account with the same e-mail as an Okta user: set fixed_delegated_auth in galaxy.yml to link them on login (lib/galaxy/authnz/psa_authnz.py), or that user cannot sign in with Okta',
         'enable_idp_logout stays false: Galaxy sends no id_token_hint, so Okta would not redirect back',
       ],
     }
   },
   issuerWarning(kind) {
     return kind === 'custom'
-      ? 'Galaxy works reliably with the org authorization server (--issuer https://{org}); with a custom one, social-core releases that do not discover it fail with an issuer mismatch'
+      ? 'Galaxy with a custom authorization server needs social-auth-core >= 4.7.0 (before it, discovery reads the org root: issuer mismatch); check `pip show social-auth-core` in Galaxy\'s venv (Galaxy 24.x pins 4.5.4 in lib/galaxy/dependencies/pinned-requirements.txt), or use the org server (--issuer https://{org})'
       : undefined
   },
   nextSteps() {

@@ -1,4 +1,6 @@
 import { UsageError } from '../domain/errors.js'
+import { apache } from './apache.js'
+import { authjs } from './authjs.js'
 import { backstage } from './backstage.js'
 import { galaxy } from './galaxy.js'
 import { gitlab } from './gitlab.js'
@@ -20,6 +22,8 @@ export const targets: readonly TargetModule[] = [
   pomerium,
   kestra,
   openmetadata,
+  apache,
+  authjs,
   // Application targets (issue 14).
   gitlab,
   harbor,

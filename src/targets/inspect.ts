@@ -1,7 +1,9 @@
 import path from 'node:path'
 import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
+import { directiveValue } from './apache-conf.js'
 import { readEnvValue } from './env-file.js'
+import { DB_CONFIG_STEPS } from './openmetadata.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
 
@@ -13,6 +15,8 @@ export interface InspectedConfig {
   jwksUrls?: string[] | undefined
   /** The literal client secret, or undefined when the file holds none or a reference such as ${VAR}. */
   clientSecret?: string | undefined
+  /** What the file cannot show but the user must know to make it take effect (doctor prints these as warnings). */
+  advice?: string[] | undefined
 }
 
 type Inspector = (text: string, file: string) => InspectedConfig
@@ -118,6 +122,7 @@ const openmetadataYaml: Inspector = (text, file) => {
     redirectUris: callback ? [callback] : undefined,
     jwksUrls: jwks?.filter((v): v is string => typeof v === 'string'),
     clientSecret: literal(getYamlString(doc, ['authenticationConfiguration', 'oidcConfiguration', 'secret'])),
+    advice: DB_CONFIG_STEPS,
   }
 }
 
@@ -130,6 +135,32 @@ const openmetadataEnv: Inspector = (text) => {
     redirectUris: callback ? [callback] : undefined,
     jwksUrls: Array.isArray(keys) ? keys.map(String) : undefined,
     clientSecret: literal(omString(text, 'OIDC_CLIENT_SECRET')),
+    advice: DB_CONFIG_STEPS,
+  }
+}
+
+/** The issuer of a discovery URL (`{issuer}/.well-known/openid-configuration`). */
+const issuerOfDiscovery = (url: string | undefined): string | undefined =>
+  url?.replace(/\/\.well-known\/openid-configuration$/, '')
+
+const apacheConf: Inspector = (text) => {
+  const redirect = directiveValue(text, 'OIDCRedirectURI')
+  return {
+    issuer: issuerOfDiscovery(directiveValue(text, 'OIDCProviderMetadataURL')),
+    clientId: directiveValue(text, 'OIDCClientID'),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(directiveValue(text, 'OIDCClientSecret')),
+  }
+}
+
+const authjsEnv: Inspector = (text) => {
+  const url = readEnvValue(text, 'AUTH_URL')
+  return {
+    issuer: readEnvValue(text, 'AUTH_OKTA_ISSUER') || undefined,
+    clientId: readEnvValue(text, 'AUTH_OKTA_ID') || undefined,
+    // AUTH_URL is Auth.js's base path; the provider's callback is {AUTH_URL}/callback/okta (lib/utils/providers.js).
+    redirectUris: url ? [`${trimSlash(url)}/callback/okta`] : undefined,
+    clientSecret: literal(readEnvValue(text, 'AUTH_OKTA_SECRET') || undefined),
   }
 }
 
@@ -223,6 +254,8 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
+  apache: { 'oidc.conf': apacheConf },
+  authjs: { '.env.local': authjsEnv, '.env': authjsEnv },
 }
 
 /**

@@ -1,5 +1,5 @@
 import { templateText } from './templates.js'
-import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { INHERIT, readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
@@ -25,6 +25,23 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
     setYaml(doc, file, [...CLIENT, 'client-secret'], '${OKTA_CLIENT_SECRET}')
   }
   setYaml(doc, file, [...CLIENT, 'openid', 'issuer'], context.issuer)
+  // Okta's end-session redirect comes back to /logout as a GET (LogoutControllerConfigurationProperties: false).
+  setYaml(doc, file, ['micronaut', 'security', 'endpoints', 'logout', 'get-allowed'], true)
+  const role = context.settings.defaultRole
+  const permissions = context.settings.defaultRolePermissions
+  if (typeof role === 'string' && Array.isArray(permissions)) {
+    setYaml(doc, file, ['kestra', 'security', 'defaultRole', 'name'], role)
+    // Replaced as a whole: a permission the user dropped must not survive a merge.
+    doc.deleteIn(['kestra', 'security', 'defaultRole', 'permissions'])
+    const byResource = new Map<string, string[]>()
+    for (const p of permissions) {
+      const [resource = '', action = ''] = p.split(':')
+      byResource.set(resource, [...(byResource.get(resource) ?? []), action])
+    }
+    for (const [resource, actions] of byResource) {
+      setYaml(doc, file, ['kestra', 'security', 'defaultRole', 'permissions', resource], actions)
+    }
+  }
   const out = stringifyYaml(doc)
   return { path: CONFIG, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
 }
@@ -36,7 +53,7 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     secrets.push(old)
   }
   const secret: EnvValue =
-    context.clientSecret.kind === 'literal' ? context.clientSecret.value : { ref: 'OKTA_CLIENT_SECRET' }
+    context.clientSecret.kind === 'literal' ? context.clientSecret.value : INHERIT
   if (typeof secret === 'string') {
     secrets.push(secret)
   }
@@ -45,6 +62,7 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     [`${ENV_PREFIX}CLIENT_ID`, context.clientId],
     [`${ENV_PREFIX}CLIENT_SECRET`, secret],
     [`${ENV_PREFIX}OPENID_ISSUER`, context.issuer],
+    ['MICRONAUT_SECURITY_ENDPOINTS_LOGOUT_GET_ALLOWED', 'true'],
   ])
   return { path: ENV, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
 }

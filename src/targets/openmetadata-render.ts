@@ -1,5 +1,7 @@
+import { parseDocument } from 'yaml'
+import { ConfigError } from '../domain/errors.js'
 import { templateText } from './templates.js'
-import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { INHERIT, readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { checkYamlValue, isSafePlain } from './values.js'
 import { getYamlString, parseYaml, setYaml, setYamlDefault, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
@@ -35,6 +37,18 @@ function publicKeyUrls(context: RenderContext): string[] {
   return [context.jwksUri, `${context.baseUrl}/api/v1/system/config/jwks`]
 }
 
+/** The admin principals and principal domain (required settings, checked by render-config). */
+function authorizerSettings(context: RenderContext): { admins: string[]; domain: string } {
+  const admins = context.settings.adminPrincipals
+  const domain = context.settings.principalDomain
+  if (!Array.isArray(admins) || admins.length === 0 || typeof domain !== 'string') {
+    throw new ConfigError('could not render OpenMetadata without adminPrincipals and principalDomain', {
+      hint: 'pass --set adminPrincipals=jdoe --set principalDomain=example.com',
+    })
+  }
+  return { admins, domain }
+}
+
 function applyConfig(file: string, text: string, context: RenderContext): RenderedFile {
   const doc = parseYaml(file, text)
   const secrets: string[] = []
@@ -44,9 +58,11 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
   }
   setYaml(doc, file, [AUTHZ, 'className'], 'org.openmetadata.service.security.DefaultAuthorizer')
   setYaml(doc, file, [AUTHZ, 'containerRequestFilter'], 'org.openmetadata.service.security.JwtFilter')
-  // Who administers OpenMetadata is the user's decision: suggested only where nothing is set yet.
-  setYamlDefault(doc, file, [AUTHZ, 'adminPrincipals'], ['admin'])
-  setYamlDefault(doc, file, [AUTHZ, 'principalDomain'], 'open-metadata.org')
+  // Who administers OpenMetadata is the user's decision (required settings): never a placeholder such as
+  // `admin` / `open-metadata.org`, which no Okta user matches once basic auth is gone.
+  const { admins, domain } = authorizerSettings(context)
+  setYaml(doc, file, [AUTHZ, 'adminPrincipals'], admins)
+  setYaml(doc, file, [AUTHZ, 'principalDomain'], domain)
   setYaml(doc, file, [AUTHN, 'provider'], 'okta')
   setYaml(doc, file, [AUTHN, 'clientType'], 'confidential')
   setYaml(doc, file, [AUTHN, 'responseType'], 'code')
@@ -67,19 +83,43 @@ function applyConfig(file: string, text: string, context: RenderContext): Render
   return { path: CONFIG, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }
 }
 
+// Characters of a plain YAML scalar that mean nothing to YAML 1.1 or 1.2 inside a value (Okta client ids and
+// secrets, URLs); whether the whole reads back as the same string is checked by parsing it (numbers, nulls, dates).
+const PLAIN_CANDIDATE = /^[A-Za-z0-9._~+/=@:-]+$/
+
+/** Whether `value` written bare into `wrap` (a YAML text around it) reads back as the same string in 1.1 and 1.2. */
+function plainReadsBack(value: string, wrap: (v: string) => string, pick: (doc: unknown) => unknown): boolean {
+  if (!PLAIN_CANDIDATE.test(value) || value === '=' || value.endsWith(':') || value.includes(': ')) {
+    return false
+  }
+  return (['1.1', '1.2'] as const).every((version) => {
+    const doc = parseDocument(wrap(value), { version })
+    return doc.errors.length === 0 && doc.warnings.length === 0 && pick(doc.toJS()) === value
+  })
+}
+
 /**
  * OpenMetadata pastes each variable into its YAML text (`clientId: ${AUTHENTICATION_CLIENT_ID:-""}`) before
- * parsing, so a text value must itself be a YAML scalar: bare when plainly safe, else a double-quoted (JSON)
- * string, which reads back as exactly the given text.
+ * parsing (Dropwizard's EnvironmentVariableSubstitutor), so a text value must itself be a YAML scalar. It must be a
+ * plain one: a YAML quote would be kept by docker's --env-file and stripped by compose (see env-file.ts), so a value
+ * that needs quoting in YAML is refused with the reason.
  */
-export function omScalar(name: string, value: string): string {
+export function omScalar(name: string, value: string, inList = false): string {
   checkYamlValue(name, value)
-  return isSafePlain(value) ? value : JSON.stringify(value)
+  const readsBack = inList
+    ? plainReadsBack(value, (v) => `k: [${v}]\n`, (d) => (d as { k?: unknown[] }).k?.[0])
+    : plainReadsBack(value, (v) => `k: ${v}\n`, (d) => (d as { k?: unknown }).k)
+  if (isSafePlain(value) || readsBack) {
+    return value
+  }
+  throw new ConfigError(`could not render ${name} in openmetadata.env: OpenMetadata reads it as YAML, where it needs quotes`, {
+    hint: "docker's --env-file keeps quotes that compose strips, so no quoting reads the same for both; use --format native (openmetadata.yaml quotes any value safely)",
+  })
 }
 
 /** A YAML flow sequence of scalars for list variables such as AUTHENTICATION_PUBLIC_KEYS. */
 function omList(name: string, values: string[]): string {
-  return `[${values.map((v) => omScalar(name, v)).join(',')}]`
+  return `[${values.map((v) => omScalar(name, v, true)).join(',')}]`
 }
 
 function applyEnv(text: string, context: RenderContext): RenderedFile {
@@ -88,7 +128,7 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
   if (old) {
     secrets.push(old)
   }
-  let secret: EnvValue = { ref: 'OKTA_CLIENT_SECRET' }
+  let secret: EnvValue = INHERIT
   if (context.clientSecret.kind === 'literal') {
     secret = omScalar('OIDC_CLIENT_SECRET', context.clientSecret.value)
     secrets.push(context.clientSecret.value, secret)
@@ -115,14 +155,13 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     ['AUTHORIZER_REQUEST_FILTER', 'org.openmetadata.service.security.JwtFilter'],
   ]
   let out = setEnvValues(text, values)
-  // Suggested only where the file does not set them yet.
+  const { admins, domain } = authorizerSettings(context)
+  out = setEnvValues(out, [
+    ['AUTHORIZER_ADMIN_PRINCIPALS', omList('AUTHORIZER_ADMIN_PRINCIPALS', admins)],
+    ['AUTHORIZER_PRINCIPAL_DOMAIN', omScalar('AUTHORIZER_PRINCIPAL_DOMAIN', domain)],
+  ])
+  // Suggested only where the file does not set it yet.
   const defaults: Array<[string, EnvValue]> = []
-  if (readEnvValue(out, 'AUTHORIZER_ADMIN_PRINCIPALS') === undefined) {
-    defaults.push(['AUTHORIZER_ADMIN_PRINCIPALS', '[admin]'])
-  }
-  if (readEnvValue(out, 'AUTHORIZER_PRINCIPAL_DOMAIN') === undefined) {
-    defaults.push(['AUTHORIZER_PRINCIPAL_DOMAIN', 'open-metadata.org'])
-  }
   if (readEnvValue(out, 'AUTHENTICATION_ENABLE_SELF_SIGNUP') === undefined) {
     defaults.push(['AUTHENTICATION_ENABLE_SELF_SIGNUP', 'true'])
   }

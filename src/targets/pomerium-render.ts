@@ -1,6 +1,6 @@
 import { templateText } from './templates.js'
 import { isScalar } from 'yaml'
-import { readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
+import { INHERIT, readEnvValue, setEnvValues, type EnvValue } from './env-file.js'
 import { getYamlString, parseYaml, setYaml, stringifyYaml } from './yaml-doc.js'
 import type { RenderContext, RenderedFile, TargetRenderer } from './types.js'
 
@@ -94,11 +94,9 @@ function applyEnv(text: string, context: RenderContext): RenderedFile {
     values.push(['IDP_CLIENT_SECRET', context.clientSecret.value], ['COOKIE_SECRET', cookie], ['SHARED_SECRET', shared])
     secrets.push(context.clientSecret.value, cookie, shared)
   } else {
-    values.push(
-      ['IDP_CLIENT_SECRET', { ref: 'OKTA_CLIENT_SECRET' }],
-      ['COOKIE_SECRET', { ref: 'POMERIUM_COOKIE_SECRET' }],
-      ['SHARED_SECRET', { ref: 'POMERIUM_SHARED_SECRET' }],
-    )
+    // Bare names: docker run --env-file and compose both take these from the environment they run in (docker
+    // does not expand ${…}, so a reference would reach Pomerium literally).
+    values.push(['IDP_CLIENT_SECRET', INHERIT], ['COOKIE_SECRET', INHERIT], ['SHARED_SECRET', INHERIT])
   }
   const out = setEnvValues(text, values)
   return { path: ENV, text: out, containsSecret: secrets.some((s) => out.includes(s)), secrets }

@@ -30,10 +30,18 @@ export const pomerium: RenderableTarget = {
       ],
     }
   },
-  nextSteps(format) {
-    return format === 'env'
-      ? ['pass pomerium.env to the container (docker run --env-file pomerium.env, or env_file: in compose); routes still go in config.yaml']
-      : ['start Pomerium with this file (pomerium --config config.yaml); replace the example route with your own']
+  nextSteps(format, options) {
+    if (format !== 'env') {
+      return ['start Pomerium with this file (pomerium --config config.yaml); replace the example route with your own']
+    }
+    return [
+      'pass pomerium.env to the container (docker run --env-file pomerium.env, or env_file: in compose); routes still go in config.yaml',
+      ...(options?.secretRef
+        ? [
+            'IDP_CLIENT_SECRET, COOKIE_SECRET and SHARED_SECRET are bare names: export them in the shell that runs docker run --env-file or docker compose, which pass them on (docker does not expand ${…}, so a reference would reach Pomerium literally); COOKIE_SECRET and SHARED_SECRET are base64 of 32 random bytes (head -c32 /dev/urandom | base64)',
+          ]
+        : []),
+    ]
   },
   loadRenderer: async () => (await import('./pomerium-render.js')).pomeriumRenderer,
 }

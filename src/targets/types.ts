@@ -130,6 +130,14 @@ export interface TargetRenderer {
   merge(path: string, existingText: string, context: RenderContext, templates: TemplateSet): RenderedFile
 }
 
+/** How the files were rendered, for next steps that depend on it. */
+export interface NextStepsOptions {
+  /** `--secret-ref env`: the files name secrets the environment must supply. */
+  secretRef?: boolean | undefined
+  /** The settings the files were rendered with (defaults applied). */
+  settings?: TargetSettings | undefined
+}
+
 /** A target whose config files `render-config` can write. */
 export interface RenderableTarget extends TargetModule {
   /** Formats it supports (`native` always). */
@@ -138,8 +146,8 @@ export interface RenderableTarget extends TargetModule {
   secretRefUnsupported?: string | undefined
   /** A warning when the issuer's kind (org or custom authorization server) is a known trap for this target. */
   issuerWarning?(kind: 'org' | 'custom'): string | undefined
-  /** Lines for the "next steps" on stderr after rendering. */
-  nextSteps(format: RenderFormat): string[]
+  /** Lines for the "next steps" on stderr after rendering (`secretRef`: the files hold references, not secrets). */
+  nextSteps(format: RenderFormat, options?: NextStepsOptions): string[]
   /** Loads the renderer lazily (it pulls in yaml / xmldom, which --help and `targets` must not load). */
   loadRenderer(): Promise<TargetRenderer>
 }

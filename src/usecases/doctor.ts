@@ -223,6 +223,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       } else if (profile.rotation && observed.clientSecret !== undefined && sha256(observed.clientSecret) === secretHash) {
         add({ id: `config.${file}.secret`, status: 'pass', message: `${file} uses the new client secret of the rotation under way` })
       }
+      const [first, ...more] = observed.advice ?? []
+      if (first !== undefined) {
+        // What the file cannot show (e.g. OpenMetadata's database-stored settings winning over it).
+        add({ id: `config.${file}.applies`, status: 'warn', message: `${file} may not be what the server uses`, fix: [first, ...more].join('; ') })
+      }
       add(
         checkConfigFile(
           {

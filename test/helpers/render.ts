@@ -3,7 +3,7 @@ import { checkHttpUrl, checkIssuer } from '../../src/domain/urls.js'
 import { nodeFileSystem } from '../../src/infra/fs.js'
 import { templatesDir } from '../../src/infra/templates.js'
 import { requireRenderableTarget } from '../../src/targets/index.js'
-import type { RenderContext, RenderFormat, SecretSource } from '../../src/targets/types.js'
+import type { RenderContext, RenderFormat, SecretSource, TargetSettings } from '../../src/targets/types.js'
 import {
   renderConfig,
   renderContext,
@@ -35,7 +35,13 @@ export interface RenderOptions {
   existing?: ExistingPolicy
   mode?: RenderMode
   /** Target settings (`--set`), already in their typed form. */
-  settings?: Record<string, string | string[] | boolean> | undefined
+  settings?: TargetSettings | undefined
+}
+
+/** Settings a target requires, for tests that are not about them. */
+export const REQUIRED_SETTINGS: Readonly<Record<string, TargetSettings>> = {
+  openmetadata: { adminPrincipals: ['jdoe', 'asmith'], principalDomain: 'example.com' },
+  kestra: { defaultRole: 'Viewer', defaultRolePermissions: ['FLOW:READ', 'EXECUTION:READ', 'FLOW:UPDATE'] },
 }
 
 export const DEFAULT_SECRET = 'S3cr3t-from-Okta_0123456789abcdef'
@@ -52,7 +58,7 @@ export function inputFor(options: RenderOptions): RenderConfigInput {
     format: options.format ?? 'native',
     existing: options.existing ?? 'refuse',
     mode: options.mode ?? 'write',
-    settings: options.settings,
+    settings: options.settings ?? REQUIRED_SETTINGS[requireRenderableTarget(options.target).name],
   }
 }
 

@@ -21,6 +21,8 @@ function args(target: string, outDir: string, ...more: string[]): string[] {
     'https://app.example.org',
     '--out',
     outDir,
+    // OpenMetadata's admins cannot be guessed (required settings).
+    ...(['openmetadata', 'collate'].includes(target) ? ['--set', 'adminPrincipals=jdoe', '--set', 'principalDomain=example.com'] : []),
     ...more,
   ]
 }
@@ -68,7 +70,7 @@ describe('oidc-setup render-config (built CLI)', () => {
       okta: {
         redirectUris: ['https://app.example.org/callback', 'https://app.example.org/silent-callback'],
         postLogoutRedirectUris: ['https://app.example.org'],
-        grantTypes: ['authorization_code', 'refresh_token'],
+        grantTypes: ['authorization_code'],
         scopes: ['openid', 'email', 'profile'],
         applicationType: 'web',
       },
@@ -179,7 +181,7 @@ describe('oidc-setup render-config (built CLI)', () => {
     mkdirSync(path.join(home, 'profiles'), { recursive: true, mode: 0o700 })
     writeFileSync(
       path.join(home, 'profiles', 'om.json'),
-      JSON.stringify({ name: 'om', issuer: `${ISSUER}/oauth2/default`, clientId: '0oaProfile', target: 'openmetadata', baseUrl: 'https://om.example.com' }),
+      JSON.stringify({ name: 'om', issuer: `${ISSUER}/oauth2/default`, clientId: '0oaProfile', target: 'openmetadata', baseUrl: 'https://om.example.com', settings: { adminPrincipals: ['jdoe'], principalDomain: 'example.com' } }),
     )
     writeFileSync(path.join(home, 'secrets.json'), JSON.stringify({ 'profile:om:client-secret': SECRET }), { mode: 0o600 })
     chmodSync(path.join(home, 'secrets.json'), 0o600)

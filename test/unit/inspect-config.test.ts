@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/domain/errors.js'
 import { inspectConfigFile } from '../../src/targets/inspect.js'
+import { DB_CONFIG_STEPS } from '../../src/targets/openmetadata.js'
 import { ROOT } from '../helpers/cli.js'
 
 // doctor --config reads rendered files back; these are the golden files render-config is tested against.
@@ -33,6 +34,26 @@ describe('inspectConfigFile', () => {
     expect(env).toEqual(yaml)
   })
 
+  it('reads Apache oidc.conf as httpd does (quoted words), the issuer from OIDCProviderMetadataURL', () => {
+    expect(inspectConfigFile('apache', 'oidc.conf', fixture('apache/native/oidc.conf'))).toEqual({
+      issuer: 'https://example.okta.com',
+      clientId: CLIENT,
+      redirectUris: ['https://app.example.org/redirect_uri'],
+      clientSecret: SECRET,
+    })
+    expect(inspectConfigFile('apache', 'oidc.conf', fixture('apache/native-secret-ref/oidc.conf'))?.clientSecret).toBeUndefined()
+  })
+
+  it('reads Auth.js .env.local: the callback is {AUTH_URL}/callback/okta; an inherited secret is no literal one', () => {
+    expect(inspectConfigFile('authjs', '.env.local', fixture('authjs/base-path/.env.local'))).toEqual({
+      issuer: 'https://example.okta.com/oauth2/default',
+      clientId: CLIENT,
+      redirectUris: ['https://example.org/shop/auth/callback/okta'],
+      clientSecret: SECRET,
+    })
+    expect(inspectConfigFile('authjs', '.env.local', fixture('authjs/native-secret-ref/.env.local'))?.clientSecret).toBeUndefined()
+  })
+
   it('treats ${VAR} secret references as no literal secret', () => {
     expect(inspectConfigFile('kestra', 'kestra.env', fixture('kestra/env-secret-ref/kestra.env'))).toEqual({
       issuer: 'https://example.okta.com',
@@ -51,8 +72,10 @@ describe('inspectConfigFile', () => {
       redirectUris: ['https://om.example.com/callback'],
       jwksUrls: ['https://example.okta.com/oauth2/default/v1/keys', 'https://om.example.com/api/v1/system/config/jwks'],
       clientSecret: SECRET,
+      advice: DB_CONFIG_STEPS,
     })
     expect(yaml).toEqual(env)
+    expect(DB_CONFIG_STEPS.join(' ')).toMatch(/remove-security-config --force.*SECURITY_CONFIG_SOURCE=ENV.*SECURITY_CONFIG_SOURCE_CONFIRM_PROVIDER_CHANGE=true/)
   })
 
   it('names the files it understands for an unknown one', () => {

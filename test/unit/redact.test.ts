@@ -26,4 +26,25 @@ describe('redact', () => {
     const text = 'created app "kestra (kestra.example.com)" with client id 0oa1b2c3'
     expect(redact(text)).toBe(text)
   })
+
+  it('never redacts the word after "token:" in prose (issue 10: our own hints were garbled)', () => {
+    for (const hint of [
+      'sessions are refreshed with the refresh token: the Refresh Token grant is required',
+      'refresh token: Refresh Token grant is required',
+      '(no refresh token: offline_access)',
+      '(no refresh token: ask for offline_access)',
+      'password: see the hint below',
+    ]) {
+      expect(redact(hint)).toBe(hint)
+    }
+  })
+
+  it('redacts token-shaped values after a secret-named key, Okta API tokens and quoted JSON values with escapes', () => {
+    expect(redact('refresh_token: AbC123dEf456GhI789jKl0')).toBe(`refresh_token: ${REDACTED}`)
+    expect(redact("client_secret: 'x7Yz-9Qw_2Er4Ty6Ui8Op0'")).toBe(`client_secret: '${REDACTED}'`)
+    const api = `00${'a1B2c3D4e5'.repeat(4)}`
+    expect(redact(`api token ${api} was revoked`)).toBe(`api token ${REDACTED} was revoked`)
+    expect(redact('{"password": "p\\"w d"}')).toBe(`{"password": "${REDACTED}"}`)
+    expect(redact('access_token=abc&x=1')).toBe(`access_token=${REDACTED}&x=1`)
+  })
 })

@@ -9,6 +9,9 @@ import { diffFile } from '../../src/usecases/render-config.js'
 import { ROOT, tempDir } from '../helpers/cli.js'
 import { DEFAULT_SECRET, render } from '../helpers/render.js'
 import { sharedFile, sharedMissing } from '../helpers/shared.js'
+import { apacheConfigTest, hasApache } from '../helpers/apache.js'
+import { getWordConf } from '../../src/targets/apache-conf.js'
+import { parseDockerEnvFile } from '../helpers/env-parsers.js'
 
 const EXPECTED = path.join(ROOT, 'test', 'fixtures', 'expected')
 const UPDATE = process.env.UPDATE_GOLDEN === '1'
@@ -34,6 +37,7 @@ function xmllint(file: string): { status: number | null; stderr: string } {
 }
 
 const ORG = 'https://example.okta.com'
+const OM_SETTINGS = { adminPrincipals: ['jdoe', 'asmith'], principalDomain: 'example.com' }
 const CUSTOM = 'https://example.okta.com/oauth2/default'
 
 const variants = [
@@ -47,10 +51,16 @@ const variants = [
   { target: 'kestra', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://kestra.example.com', ref: true },
   { target: 'kestra', variant: 'env', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const },
   { target: 'kestra', variant: 'env-secret-ref', issuer: ORG, baseUrl: 'https://kestra.example.com', format: 'env' as const, ref: true },
-  { target: 'openmetadata', variant: 'native', issuer: CUSTOM, baseUrl: 'https://om.example.com' },
-  { target: 'openmetadata', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', ref: true },
-  { target: 'openmetadata', variant: 'env', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const },
-  { target: 'openmetadata', variant: 'env-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, ref: true },
+  { target: 'openmetadata', variant: 'native', issuer: CUSTOM, baseUrl: 'https://om.example.com', settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', ref: true, settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'env', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, settings: OM_SETTINGS },
+  { target: 'openmetadata', variant: 'env-secret-ref', issuer: CUSTOM, baseUrl: 'https://om.example.com', format: 'env' as const, ref: true, settings: OM_SETTINGS },
+  { target: 'apache', variant: 'native', issuer: ORG, baseUrl: 'https://app.example.org' },
+  { target: 'apache', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://app.example.org/private/', ref: true },
+  { target: 'apache', variant: 'groups', issuer: ORG, baseUrl: 'https://app.example.org', settings: { requireGroups: ['Admins', 'Data Team'], remoteUserClaim: 'preferred_username' } },
+  { target: 'authjs', variant: 'native', issuer: ORG, baseUrl: 'https://app.example.org' },
+  { target: 'authjs', variant: 'native-secret-ref', issuer: CUSTOM, baseUrl: 'https://app.example.org', ref: true },
+  { target: 'authjs', variant: 'base-path', issuer: CUSTOM, baseUrl: 'https://example.org/shop', settings: { basePath: '/auth' } },
 ]
 
 describe('render-config golden files (one per template × variant)', () => {
@@ -63,6 +73,7 @@ describe('render-config golden files (one per template × variant)', () => {
       outDir,
       format: v.format ?? 'native',
       secret: v.ref ? { kind: 'env' } : { kind: 'literal', value: DEFAULT_SECRET },
+      settings: 'settings' in v ? v.settings : undefined,
     })
     expect(result.files.length).toBeGreaterThan(0)
     for (const file of result.files) {
@@ -225,10 +236,17 @@ micronaut:
     expect(text).toContain('enabled: true # was off')
     expect(parseYaml(text)).toEqual({
       datasources: { postgres: { url: 'jdbc:postgresql://db:5432/kestra', username: 'kestra' } },
-      kestra: { encryption: { 'secret-key': 'keep-this-key-please-0123456789abcdef' }, repository: { type: 'postgres' } },
+      kestra: {
+        encryption: { 'secret-key': 'keep-this-key-please-0123456789abcdef' },
+        repository: { type: 'postgres' },
+        // kestra-io/docs SSO: the role new SSO users get (from the defaultRole settings, never invented).
+        security: { defaultRole: { name: 'Viewer', permissions: { FLOW: ['READ', 'UPDATE'], EXECUTION: ['READ'] } } },
+      },
       micronaut: {
         server: { port: 8080 },
         security: {
+          // Okta's end-session GET back to /logout (LogoutControllerConfigurationProperties get-allowed: false).
+          endpoints: { logout: { 'get-allowed': true } },
           oauth2: {
             enabled: true,
             clients: {
@@ -320,6 +338,16 @@ describe('openmetadata', () => {
     })
   })
 
+  it('refuses to render without adminPrincipals and principalDomain (no admin / open-metadata.org placeholder)', async () => {
+    const error = await render({ target: 'openmetadata', outDir: tempDir(), settings: {} }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect((error as UsageError).message).toMatch(/needs "adminPrincipals", "principalDomain"/)
+    expect((error as UsageError).hint).toContain('--set adminPrincipals=jdoe')
+    const text = (await render({ target: 'openmetadata', outDir: tempDir(), mode: 'stdout', format: 'env' })).files[0]?.text ?? ''
+    expect(parseDockerEnvFile(text)).toMatchObject({ AUTHORIZER_ADMIN_PRINCIPALS: '[jdoe,asmith]', AUTHORIZER_PRINCIPAL_DOMAIN: 'example.com' })
+    expect(text).not.toMatch(/open-metadata\.org|\[admin\]/)
+  })
+
   it('--merge keeps the rest of openmetadata.yaml and the admin principals the user set', async () => {
     const outDir = tempDir()
     writeFileSync(
@@ -336,11 +364,12 @@ authenticationConfiguration:
   publicKeyUrls: \${AUTHENTICATION_PUBLIC_KEYS:-[http://localhost:8585/api/v1/system/config/jwks]}
 `,
     )
-    await render({ target: 'openmetadata', issuer: CUSTOM, outDir, existing: 'merge' })
+    await render({ target: 'openmetadata', issuer: CUSTOM, outDir, existing: 'merge', settings: OM_SETTINGS })
     const text = readFileSync(path.join(outDir, 'openmetadata.yaml'), 'utf8')
     golden('openmetadata', 'merge', 'openmetadata.yaml', text)
-    expect(text).toContain('adminPrincipals: [jdoe, asmith] # our admins')
+    expect(text).toContain('# our admins')
     const doc = parseYaml(text) as Record<string, Record<string, unknown>>
+    expect(doc.authorizerConfiguration?.adminPrincipals).toEqual(['jdoe', 'asmith'])
     expect(doc.clusterName).toBe('${OPENMETADATA_CLUSTER_NAME:-openmetadata}')
     expect(doc.server).toEqual({ rootPath: '/api/*' })
     expect(doc.authorizerConfiguration?.principalDomain).toBe('example.com')
@@ -391,5 +420,105 @@ describe('existing files', () => {
     await render({ target: 'openmetadata', outDir })
     const again = await render({ target: 'openmetadata', outDir, existing: 'merge' })
     expect(again.files.map((f) => f.action)).toEqual(['unchanged'])
+  })
+})
+
+describe('apache (mod_auth_openidc)', () => {
+  it.skipIf(!hasApache)('every golden oidc.conf passes apache2ctl -t with mod_auth_openidc loaded', () => {
+    for (const variant of ['native', 'native-secret-ref', 'groups']) {
+      const result = apacheConfigTest(readFileSync(path.join(EXPECTED, 'apache', variant, 'oidc.conf'), 'utf8'))
+      expect(result.stderr, variant).toContain('Syntax OK')
+      expect(result.status, variant).toBe(0)
+    }
+  })
+
+  it('requireGroups: one Require claim line (words are alternatives) inside RequireAll with valid-user, and the groups scope', async () => {
+    const result = await render({
+      target: 'apache',
+      outDir: tempDir(),
+      mode: 'stdout',
+      settings: { requireGroups: ['Admins', 'Data Team'] },
+    })
+    const text = result.files[0]?.text ?? ''
+    const line = /^\s*Require claim (.*)$/m.exec(text)?.[1] ?? ''
+    const [first, rest] = getWordConf(line)
+    expect([first, getWordConf(rest)[0]]).toEqual(['groups:Admins', 'groups:Data Team'])
+    expect(text).toMatch(/<RequireAll>\n\s+Require valid-user\n\s+Require claim/)
+    expect(result.okta.scopes).toContain('groups')
+  })
+
+  it('the redirect URI is a vanity path inside the protected <Location> (auth_openidc.conf: OIDCRedirectURI)', async () => {
+    const result = await render({ target: 'apache', baseUrl: 'https://app.example.org/private', outDir: tempDir(), mode: 'stdout' })
+    const text = result.files[0]?.text ?? ''
+    expect(text).toContain('OIDCRedirectURI "https://app.example.org/private/redirect_uri"')
+    expect(text).toContain('<Location "/private/">')
+    expect(result.okta.redirectUris).toEqual(['https://app.example.org/private/redirect_uri'])
+  })
+
+  it('--merge keeps the user\'s directives, comments and <Location>, updates ours and keeps the crypto passphrase', async () => {
+    const outDir = tempDir()
+    const existing = [
+      '# ours',
+      'OIDCClientID "old"',
+      'OIDCCryptoPassphrase "kept-passphrase"',
+      'OIDCSessionInactivityTimeout 3600',
+      '<Location "/app/">',
+      '    AuthType openid-connect',
+      '    Require claim "groups:Mine"',
+      '</Location>',
+      '',
+    ].join('\n')
+    writeFileSync(path.join(outDir, 'oidc.conf'), existing)
+    const result = await render({ target: 'apache', outDir, existing: 'merge' })
+    const text = readFileSync(path.join(outDir, 'oidc.conf'), 'utf8')
+    golden('apache', 'merge', 'oidc.conf', text)
+    expect(text).toContain('OIDCSessionInactivityTimeout 3600')
+    expect(text).toContain('OIDCCryptoPassphrase "kept-passphrase"')
+    expect(text).toContain('OIDCClientID "0oa1example2client3"')
+    expect(text.match(/<Location/g)).toHaveLength(1)
+    expect(result.files[0]?.secrets).toContain('kept-passphrase')
+  })
+})
+
+describe('authjs (@auth/core Okta provider)', () => {
+  it('names every variable @auth/core reads (lib/utils/env.js setEnvDefaults: AUTH_${ID}_ID/_SECRET/_ISSUER, AUTH_SECRET, AUTH_URL)', () => {
+    const env = readFileSync(path.join(ROOT, 'node_modules', '@auth', 'core', 'lib', 'utils', 'env.js'), 'utf8')
+    const okta = readFileSync(path.join(ROOT, 'node_modules', '@auth', 'core', 'providers', 'okta.js'), 'utf8')
+    expect(okta).toMatch(/id: "okta"/)
+    for (const name of ['AUTH_${ID}_ID', 'AUTH_${ID}_SECRET', 'AUTH_${ID}_ISSUER', 'envObject.AUTH_SECRET', 'envObject.AUTH_URL']) {
+      expect(env).toContain(name)
+    }
+    const vars = parseDockerEnvFile(readFileSync(path.join(EXPECTED, 'authjs', 'native', '.env.local'), 'utf8'))
+    expect(Object.keys(vars).sort()).toEqual(['AUTH_OKTA_ID', 'AUTH_OKTA_ISSUER', 'AUTH_OKTA_SECRET', 'AUTH_SECRET', 'AUTH_URL'])
+  })
+
+  it('@auth/core builds the callback we register from AUTH_URL (createActionURL + basePath from AUTH_URL)', async () => {
+    // Imported by a computed name: @auth/core's typings pull in the DOM lib, which changes fetch's types program-wide.
+    const name = '@auth/core'
+    const { createActionURL, setEnvDefaults } = (await import(name)) as {
+      setEnvDefaults(env: Record<string, string>, config: { providers: unknown[]; basePath?: string }): void
+      createActionURL(action: string, protocol: string, headers: Headers, env: Record<string, string>, config: object): URL
+    }
+    for (const [baseUrl, settings] of [
+      ['https://app.example.org', undefined],
+      ['https://example.org/shop', { basePath: '/auth' }],
+    ] as const) {
+      const result = await render({ target: 'authjs', baseUrl, outDir: tempDir(), mode: 'stdout', settings })
+      const vars = parseDockerEnvFile(result.files[0]?.text ?? '')
+      const config: { providers: unknown[]; basePath?: string } = { providers: [] }
+      setEnvDefaults(vars, config)
+      // providers.js: callbackUrl = `${createActionURL('callback', …)}/${id}`.
+      const url = createActionURL('callback', 'https:', new Headers(), vars, config)
+      expect(result.okta.redirectUris).toEqual([`${url.href}/okta`])
+    }
+  })
+
+  it('keeps AUTH_SECRET on --merge (sessions survive a re-render)', async () => {
+    const outDir = tempDir()
+    writeFileSync(path.join(outDir, '.env.local'), 'MY_VAR=1\nAUTH_SECRET=kept-auth-secret\n')
+    await render({ target: 'authjs', outDir, existing: 'merge' })
+    const vars = parseDockerEnvFile(readFileSync(path.join(outDir, '.env.local'), 'utf8'))
+    expect(vars.AUTH_SECRET).toBe('kept-auth-secret')
+    expect(vars.MY_VAR).toBe('1')
   })
 })

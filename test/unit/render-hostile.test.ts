@@ -6,9 +6,12 @@ import fc from 'fast-check'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/domain/errors.js'
+import { directiveValue } from '../../src/targets/apache-conf.js'
 import { requireRenderableTarget } from '../../src/targets/index.js'
 import type { RenderFormat, RenderedFile } from '../../src/targets/types.js'
 import { tempDir } from '../helpers/cli.js'
+import { apacheConfigTest, hasApache } from '../helpers/apache.js'
+import { parseComposeEnvFile, parseDockerEnvFile } from '../helpers/env-parsers.js'
 import { contextFor, TEMPLATES } from '../helpers/render.js'
 import { sharedFile } from '../helpers/shared.js'
 
@@ -53,23 +56,13 @@ function yamlBoth(text: string): unknown[] {
   return [parseYaml(text, { version: '1.2' }), parseYaml(text, { version: '1.1' })]
 }
 
-/** Sources an env file with a real POSIX shell and returns the named variables. */
-function sourceWithShell(text: string, names: string[]): string[] {
-  const file = path.join(tempDir('oidc-setup-env-'), 'vars.env')
-  writeFileSync(file, text)
-  const script = `set -a; . "$1" || exit 9; ${names.map((n) => `printf '%s' "$${n}"; printf '\\0'`).join('; ')}`
-  const result = spawnSync('sh', ['-c', script, 'sh', file], { encoding: 'utf8' })
-  expect(result.stderr).toBe('')
-  expect(result.status).toBe(0)
-  return result.stdout.split('\0').slice(0, names.length)
-}
-
 // XML 1.0 cannot carry these (and parsers turn CR into LF): such values must be refused, never written wrong.
 // eslint-disable-next-line no-control-regex -- matching the characters XML cannot carry is the point
 const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\u0085\u2028\u2029\uFFFE\uFFFF]/
 // What SnakeYAML would reject or read differently: refused with a config error.
 const YAML_UNSAFE = /[\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/
 const RUNS = { numRuns: 120 }
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** Renders, or checks that a value YAML readers disagree on was refused. */
 async function renderYaml(target: string, id: string, secret: string): Promise<string | undefined> {
@@ -161,47 +154,173 @@ describe('hostile values parse back exactly with the real parsers', () => {
     )
   })
 
-  /** Env files: a POSIX shell reads back exactly the value, or the value is refused (single quote, trailing \). */
-  const envRefused = (value: string): boolean => value.includes("'") || value.endsWith('\\')
+  /** Whether a bare `NAME=value` line reads back as `value` under both docker --env-file and compose env_file:. */
+  const bareCarries = (value: string): boolean => {
+    if (LONE_SURROGATE.test(value)) {
+      return false
+    }
+    try {
+      const line = `N=${value}\n`
+      return parseDockerEnvFile(line).N === value && parseComposeEnvFile(line).N === value
+    } catch {
+      return false
+    }
+  }
 
-  it('pomerium and kestra env forms (sourced by a real shell)', async () => {
+  /** Parses an env file with both readers: every name must read back the same through each. */
+  const readBoth = (text: string, names: readonly string[]): string[][] =>
+    [parseDockerEnvFile(text), parseComposeEnvFile(text)].map((vars) => names.map((n) => vars[n] as string))
+
+  it('pomerium, kestra and authjs env forms read back exactly under docker --env-file and compose env_file:, or are refused because one cannot carry the value', async () => {
     const cases = [
-      ['pomerium', ['IDP_CLIENT_ID', 'IDP_CLIENT_SECRET']],
-      ['kestra', ['MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_ID', 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_SECRET']],
+      ['pomerium', 'env', ['IDP_CLIENT_ID', 'IDP_CLIENT_SECRET']],
+      ['kestra', 'env', ['MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_ID', 'MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_SECRET']],
     ] as const
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...cases), hostile, hostile, async ([target, names], id, secret) => {
-        if (envRefused(id) || envRefused(secret)) {
-          await expect(renderWith(target, 'env', id, secret)).rejects.toThrow(ConfigError)
+      fc.asyncProperty(fc.constantFrom(...cases), hostile, hostile, async ([target, format, names], id, secret) => {
+        const rendered = await renderWith(target, format, id, secret).catch((error: unknown) => error)
+        if (rendered instanceof Error) {
+          expect(rendered).toBeInstanceOf(ConfigError)
+          // Refused only when a bare line could not carry one of the values.
+          expect(bareCarries(id) && bareCarries(secret)).toBe(false)
           return
         }
-        const [file] = await renderWith(target, 'env', id, secret)
-        expect(sourceWithShell(file?.text ?? '', [...names])).toEqual([id, secret])
+        const [file] = rendered as RenderedFile[]
+        for (const values of readBoth(file?.text ?? '', names)) {
+          expect(values).toEqual([id, secret])
+        }
       }),
       SHELL_RUNS,
     )
   })
 
-  it('openmetadata env form: shell, then the YAML OpenMetadata pastes it into', async () => {
+  it('generated secrets (base64 with "=") reach Pomerium unquoted under docker --env-file (config/options.go base64.StdEncoding)', async () => {
+    const [file] = await renderWith('pomerium', 'env', '0oa1', 'secret')
+    for (const vars of [parseDockerEnvFile(file?.text ?? ''), parseComposeEnvFile(file?.text ?? '')]) {
+      expect(Buffer.from(vars.COOKIE_SECRET ?? '', 'base64').length).toBe(32)
+      expect(vars.COOKIE_SECRET).toMatch(/^[A-Za-z0-9+/]+=*$/)
+      expect(vars.SHARED_SECRET).toMatch(/^[A-Za-z0-9+/]+=*$/)
+    }
+  })
+
+  it('authjs .env.local reads back exactly under docker, compose and Next.js (@next/env loadEnvConfig), or is refused', async () => {
+    const { loadEnvConfig } = await import('@next/env')
     await fc.assert(
       fc.asyncProperty(hostile, hostile, async (id, secret) => {
-        const [file] = await renderWith('openmetadata', 'env', id, secret).catch((error: unknown) => {
-          // Values are YAML-quoted first, so only what neither a shell nor compose can hold is refused.
-          expect(error).toBeInstanceOf(ConfigError)
-          return [undefined]
-        })
-        if (!file) {
+        const rendered = await renderWith('authjs', 'native', id, secret).catch((error: unknown) => error)
+        if (rendered instanceof Error) {
+          expect(rendered).toBeInstanceOf(ConfigError)
+          expect(bareCarries(id) && bareCarries(secret) && !/#/.test(id + secret) && id === id.trim() && secret === secret.trim() && !id.startsWith('`') && !secret.startsWith('`')).toBe(false)
           return
         }
-        const [rawId, rawSecret] = sourceWithShell(file.text, ['AUTHENTICATION_CLIENT_ID', 'OIDC_CLIENT_SECRET'])
-        // What Dropwizard does: substitute the text into `clientId: ${AUTHENTICATION_CLIENT_ID:-""}`, then parse.
-        for (const version of ['1.1', '1.2'] as const) {
-          const doc = parseYaml(`clientId: ${rawId}\nsecret: ${rawSecret}\n`, { version }) as Record<string, unknown>
-          expect(doc.clientId).toBe(id)
-          expect(doc.secret).toBe(secret)
+        const [file] = rendered as RenderedFile[]
+        for (const values of readBoth(file?.text ?? '', ['AUTH_OKTA_ID', 'AUTH_OKTA_SECRET'])) {
+          expect(values).toEqual([id, secret])
+        }
+        const dir = tempDir('oidc-setup-next-')
+        writeFileSync(path.join(dir, '.env.local'), file?.text ?? '')
+        const saved = { ...process.env }
+        delete process.env.AUTH_OKTA_ID
+        delete process.env.AUTH_OKTA_SECRET
+        // Next.js skips .env.local when NODE_ENV is test (as under vitest).
+        process.env.NODE_ENV = 'development'
+        try {
+          const { combinedEnv } = loadEnvConfig(dir, true, { info: () => {}, error: () => {} }, true)
+          expect([combinedEnv.AUTH_OKTA_ID, combinedEnv.AUTH_OKTA_SECRET]).toEqual([id, secret])
+        } finally {
+          process.env = saved
         }
       }),
       SHELL_RUNS,
+    )
+  })
+
+  it('openmetadata env form: docker and compose read the same text, and the YAML OpenMetadata pastes it into reads back the value', async () => {
+    const plainInYaml = (value: string): boolean =>
+      (['1.1', '1.2'] as const).every((version) => {
+        try {
+          return (parseYaml(`k: ${value}\n`, { version }) as { k?: unknown }).k === value
+        } catch {
+          return false
+        }
+      })
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, async (id, secret) => {
+        const rendered = await renderWith('openmetadata', 'env', id, secret).catch((error: unknown) => error)
+        if (rendered instanceof Error) {
+          expect(rendered).toBeInstanceOf(ConfigError)
+          // Never refused: what both env readers carry and a plain YAML scalar holds in a conservative alphabet
+          // (SnakeYAML also rejects control characters the yaml library accepts, so those stay refused).
+          const fine = (v: string): boolean => bareCarries(v) && plainInYaml(v) && /^[A-Za-z0-9._~+/=@:-]+$/.test(v)
+          expect(fine(id) && fine(secret)).toBe(false)
+          return
+        }
+        const [file] = rendered as RenderedFile[]
+        for (const [rawId, rawSecret] of readBoth(file?.text ?? '', ['AUTHENTICATION_CLIENT_ID', 'OIDC_CLIENT_SECRET'])) {
+          // What Dropwizard does: substitute the text into `clientId: ${AUTHENTICATION_CLIENT_ID:-""}`, then parse.
+          for (const version of ['1.1', '1.2'] as const) {
+            const doc = parseYaml(`clientId: ${rawId}\nsecret: ${rawSecret}\n`, { version }) as Record<string, unknown>
+            expect(doc.clientId).toBe(id)
+            expect(doc.secret).toBe(secret)
+          }
+        }
+      }),
+      SHELL_RUNS,
+    )
+  })
+
+  it('--secret-ref env writes bare names, which docker and compose both take from their environment (no literal ${…})', async () => {
+    for (const [target, names] of [
+      ['pomerium', ['IDP_CLIENT_SECRET', 'COOKIE_SECRET', 'SHARED_SECRET']],
+      ['kestra', ['MICRONAUT_SECURITY_OAUTH2_CLIENTS_OKTA_CLIENT_SECRET']],
+      ['openmetadata', ['OIDC_CLIENT_SECRET']],
+      ['authjs', ['AUTH_OKTA_SECRET', 'AUTH_SECRET']],
+    ] as const) {
+      const module = requireRenderableTarget(target)
+      const renderer = await module.loadRenderer()
+      const format = module.formats.includes('env') ? 'env' : 'native'
+      const templates = new Map(
+        renderer.files(format).map((name) => [name, readFileSync(path.join(TEMPLATES, module.name, name), 'utf8')]),
+      )
+      const [file] = renderer.render(contextFor({ target, format, secret: { kind: 'env' } }), templates)
+      const env = Object.fromEntries(names.map((n) => [n, `from-env-${n}`]))
+      for (const vars of [parseDockerEnvFile(file?.text ?? '', env), parseComposeEnvFile(file?.text ?? '', env)]) {
+        for (const n of names) {
+          expect(vars[n], `${target} ${n}`).toBe(`from-env-${n}`)
+        }
+      }
+      expect(file?.text).not.toContain('${')
+    }
+  })
+
+  it('apache oidc.conf: httpd\'s ap_getword_conf reads every value back, or the value is refused (line breaks, controls, ${…})', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, async (id, secret) => {
+        const rendered = await renderWith('apache', 'native', id, secret).catch((error: unknown) => error)
+        if (rendered instanceof Error) {
+          expect(rendered).toBeInstanceOf(ConfigError)
+          // eslint-disable-next-line no-control-regex -- what one config line cannot carry
+          expect(/[\u0000-\u0008\u000A-\u001F\u007F]|\$\{[^}]*\}/.test(id + secret) || LONE_SURROGATE.test(id + secret) || id === '' || secret === '').toBe(true)
+          return
+        }
+        const [file] = rendered as RenderedFile[]
+        expect(directiveValue(file?.text ?? '', 'OIDCClientID')).toBe(id)
+        expect(directiveValue(file?.text ?? '', 'OIDCClientSecret')).toBe(secret)
+      }),
+      RUNS,
+    )
+  })
+
+  it.skipIf(!hasApache)('apache oidc.conf with hostile values passes apache2ctl -t (configtest) with mod_auth_openidc loaded', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, async (id, secret) => {
+        const rendered = await renderWith('apache', 'native', id, secret).catch(() => undefined)
+        fc.pre(rendered !== undefined)
+        const result = apacheConfigTest(rendered?.[0]?.text ?? '')
+        expect(result.stderr).toContain('Syntax OK')
+        expect(result.status).toBe(0)
+      }),
+      { numRuns: 15 },
     )
   })
 })

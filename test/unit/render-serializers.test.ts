@@ -6,20 +6,25 @@ import { readSecretInput } from '../../src/cli/secret-input.js'
 import { ConfigError, UsageError } from '../../src/domain/errors.js'
 import { nodeFileSystem } from '../../src/infra/fs.js'
 import type { Io } from '../../src/infra/io.js'
-import { formatEnvValue, readEnvValue, setEnvValues } from '../../src/targets/env-file.js'
+import { formatEnvValue, INHERIT, readEnvValue, setEnvValues } from '../../src/targets/env-file.js'
 import { parseYaml, setYaml, setYamlDefault, stringifyYaml } from '../../src/targets/yaml-doc.js'
 import { tempDir } from '../helpers/cli.js'
 
 describe('env files', () => {
-  it('writes plain values bare, others single-quoted, references as ${NAME}', () => {
+  it('writes every value bare (docker --env-file keeps quotes), an inherited one as a bare name', () => {
     expect(formatEnvValue('A', 'https://x.example.com/a')).toBe('https://x.example.com/a')
-    expect(formatEnvValue('A', 'a b$c"d`e\nf')).toBe(`'a b$c"d\`e\nf'`)
-    expect(formatEnvValue('A', { ref: 'OKTA_CLIENT_SECRET' })).toBe('${OKTA_CLIENT_SECRET}')
+    expect(formatEnvValue('A', 'AQEB+/AQ==')).toBe('AQEB+/AQ==')
+    expect(formatEnvValue('A', 'a b"c\'d`e#f')).toBe('a b"c\'d`e#f')
+    expect(formatEnvValue('A', INHERIT)).toBeUndefined()
+    expect(setEnvValues('', [['A', INHERIT]])).toBe('A\n')
   })
 
-  it('refuses what a shell and compose would read differently', () => {
-    expect(() => formatEnvValue('A', "it's")).toThrow(ConfigError)
-    expect(() => formatEnvValue('A', 'ends\\')).toThrow(ConfigError)
+  it('refuses what docker --env-file and compose env_file: would read differently, saying why', () => {
+    expect(() => formatEnvValue('A', "'quoted'")).toThrow(/starts with a quote, which compose strips and docker keeps/)
+    expect(() => formatEnvValue('A', 'a$b')).toThrow(/compose interpolates and docker keeps/)
+    expect(() => formatEnvValue('A', 'a #b')).toThrow(/starts a comment for compose/)
+    expect(() => formatEnvValue('A', 'ab ')).toThrow(/white space/)
+    expect(() => formatEnvValue('A', 'a\nb')).toThrow(/line break/)
     expect(() => formatEnvValue('A', 'nul\0')).toThrow(ConfigError)
   })
 

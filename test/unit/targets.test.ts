@@ -44,11 +44,11 @@ describe('target requirements (targets.md §5)', () => {
     })
   })
 
-  it('openmetadata: confidential web app, /callback + /silent-callback, no offline_access, client_secret_post, custom server', () => {
+  it('openmetadata: confidential web app, /callback + /silent-callback, no offline_access and so no refresh grant (they agree), client_secret_post, custom server', () => {
     const req = requireTarget('openmetadata').requirements(base('https://om.example.com'))
     expect(req).toMatchObject({
       applicationType: 'web',
-      grantTypes: ['authorization_code', 'refresh_token'],
+      grantTypes: ['authorization_code'],
       redirectUris: ['https://om.example.com/callback', 'https://om.example.com/silent-callback'],
       postLogoutRedirectUris: ['https://om.example.com'],
       scopes: ['openid', 'email', 'profile'],
@@ -83,7 +83,7 @@ describe('target registry', () => {
 
   it('the config targets are renderable (each with its templates); presets are not', () => {
     const renderable = targets.filter(isRenderable).map((t) => t.name)
-    expect(renderable).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'gitlab', 'harbor', 'minio', 'jenkins', 'backstage']))
+    expect(renderable).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'gitlab', 'harbor', 'minio', 'jenkins', 'backstage', 'apache', 'authjs']))
     for (const name of renderable) {
       expect(existsSync(path.join(ROOT, 'templates', name)), `templates/${name}`).toBe(true)
     }

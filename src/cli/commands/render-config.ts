@@ -217,7 +217,7 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   await report(result, mode, issuer.kind, c)
   if (mode === 'write' && !globals.json) {
     const merged = result.files.filter((f) => f.action === 'merge')
-    for (const step of target.nextSteps(options.format)) {
+    for (const step of target.nextSteps(options.format, { secretRef, settings })) {
       // After a --merge the file is already the merged one: "re-run with --merge" would send the user in circles.
       if (!(merged.length && /--merge/.test(step))) {
         out.hint(step)
