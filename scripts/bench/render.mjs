@@ -13,6 +13,7 @@ const TARGETS = [
   ['pomerium', 'https://authenticate.example.com', 'https://example.okta.com'],
   ['kestra', 'https://kestra.example.com', 'https://example.okta.com'],
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
+  ['oauth2-proxy', 'https://proxy.example.com', 'https://example.okta.com/oauth2/default', ['--set', 'upstreams=http://127.0.0.1:8080/']],
 ]
 
 /** Rows for the bench table: time ratio and peak RSS per command. */
@@ -42,7 +43,7 @@ export default async function renderBench(ctx) {
   const env = { OIDC_SETUP_CONFIG_DIR: home, BENCH_OKTA_SECRET: 'bench-secret-0123456789abcdef' }
   try {
     const out = [...rows(ctx, 'oidc-setup --help', ctx.timeCli(['--help'], { env }))]
-    for (const [target, baseUrl, issuer] of TARGETS) {
+    for (const [target, baseUrl, issuer, extra = []] of TARGETS) {
       const args = [
         'render-config',
         '--target',
@@ -56,6 +57,7 @@ export default async function renderBench(ctx) {
         '--base-url',
         baseUrl,
         '--stdout',
+        ...extra,
       ]
       out.push(...rows(ctx, `render-config --target ${target}`, ctx.timeCli(args, { env })))
     }

@@ -1,6 +1,7 @@
 import { UsageError } from '../domain/errors.js'
 import { galaxy } from './galaxy.js'
 import { kestra } from './kestra.js'
+import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
 import { pomerium } from './pomerium.js'
 import { presetTargets } from './presets.js'
@@ -10,7 +11,14 @@ import { isRenderable, type RenderableTarget, type TargetModule } from './types.
  * Every target oidc-setup knows, in the order `oidc-setup targets` lists them. Adding a target (or a preset such
  * as `cli` or `spa`) is one import and one entry here.
  */
-export const targets: readonly TargetModule[] = [galaxy, pomerium, kestra, openmetadata, ...presetTargets]
+export const targets: readonly TargetModule[] = [
+  galaxy,
+  pomerium,
+  kestra,
+  openmetadata,
+  oauth2Proxy,
+  ...presetTargets,
+]
 
 /** Finds a target by name or alias (case-insensitive), or undefined. */
 export function findTarget(name: string): TargetModule | undefined {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { readEnvValue } from './env-file.js'
+import { parseToml, tomlStringAt } from './oauth2-proxy-toml.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
 
@@ -133,11 +134,33 @@ const openmetadataEnv: Inspector = (text) => {
   }
 }
 
+const oauth2ProxyCfg: Inspector = (text, file) => {
+  const doc = parseToml(file, text)
+  const redirect = tomlStringAt(doc, 'redirect_url')
+  return {
+    issuer: tomlStringAt(doc, 'oidc_issuer_url'),
+    clientId: tomlStringAt(doc, 'client_id'),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: tomlStringAt(doc, 'client_secret') || undefined,
+  }
+}
+
+const oauth2ProxyEnv: Inspector = (text) => {
+  const redirect = readEnvValue(text, 'OAUTH2_PROXY_REDIRECT_URL')
+  return {
+    issuer: readEnvValue(text, 'OAUTH2_PROXY_OIDC_ISSUER_URL') || undefined,
+    clientId: readEnvValue(text, 'OAUTH2_PROXY_CLIENT_ID') || undefined,
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(readEnvValue(text, 'OAUTH2_PROXY_CLIENT_SECRET') || undefined),
+  }
+}
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   galaxy: { 'oidc_backends_config.xml': galaxyBackends },
   pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
+  'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
 }
 
 /**

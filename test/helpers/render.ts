@@ -3,7 +3,7 @@ import { checkHttpUrl, checkIssuer } from '../../src/domain/urls.js'
 import { nodeFileSystem } from '../../src/infra/fs.js'
 import { templatesDir } from '../../src/infra/templates.js'
 import { requireRenderableTarget } from '../../src/targets/index.js'
-import type { RenderContext, RenderFormat, SecretSource } from '../../src/targets/types.js'
+import type { RenderContext, RenderFormat, SecretSource, TargetSettings } from '../../src/targets/types.js'
 import {
   renderConfig,
   renderContext,
@@ -34,6 +34,9 @@ export interface RenderOptions {
   outDir: string
   existing?: ExistingPolicy
   mode?: RenderMode
+  /** Target settings (already in their resolved form). */
+  settings?: TargetSettings | undefined
+  companions?: Readonly<Record<string, { clientId: string }>> | undefined
 }
 
 export const DEFAULT_SECRET = 'S3cr3t-from-Okta_0123456789abcdef'
@@ -50,6 +53,8 @@ export function inputFor(options: RenderOptions): RenderConfigInput {
     format: options.format ?? 'native',
     existing: options.existing ?? 'refuse',
     mode: options.mode ?? 'write',
+    settings: options.settings,
+    companions: options.companions,
   }
 }
 
