@@ -13,6 +13,7 @@ const TARGETS = [
   ['pomerium', 'https://authenticate.example.com', 'https://example.okta.com'],
   ['kestra', 'https://kestra.example.com', 'https://example.okta.com'],
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
+  ['grafana', 'https://grafana.example.com', 'https://example.okta.com/oauth2/default'],
   ['oauth2-proxy', 'https://proxy.example.com', 'https://example.okta.com/oauth2/default', ['--set', 'upstreams=http://127.0.0.1:8080/']],
 ]
 

@@ -25,6 +25,11 @@ export function formatEnvValue(name: string, value: EnvValue): string {
   if (ENV_BARE.test(value)) {
     return value
   }
+  if (value.includes("'") && !/["$`\\\n\r]/.test(value)) {
+    // Inside double quotes a shell and compose both take everything but " $ ` \ literally: a value with a single
+    // quote and none of those (e.g. a JMESPath expression) reads back the same in both.
+    return `"${value}"`
+  }
   if (value.includes("'")) {
     throw new ConfigError(`could not render ${name} in an env file: the value contains a single quote`, {
       hint: 'use --format native, which quotes any value safely',
@@ -90,7 +95,10 @@ export function readEnvValue(text: string, name: string): string | undefined {
     return close === -1 ? undefined : raw.slice(1, close)
   }
   if (raw.startsWith('"')) {
-    return undefined
+    // Only the escape-free double-quoted form formatEnvValue writes is read back.
+    const close = raw.indexOf('"', 1)
+    const inner = close === -1 ? undefined : raw.slice(1, close)
+    return inner === undefined || /[$`\\]/.test(inner) ? undefined : inner
   }
   return raw.replace(/[ \t]+#.*$/, '').trimEnd()
 }

@@ -1,5 +1,6 @@
 import { UsageError } from '../domain/errors.js'
 import { galaxy } from './galaxy.js'
+import { grafana } from './grafana.js'
 import { kestra } from './kestra.js'
 import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
@@ -17,6 +18,7 @@ export const targets: readonly TargetModule[] = [
   kestra,
   openmetadata,
   oauth2Proxy,
+  grafana,
   ...presetTargets,
 ]
 

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parse as parseYamlValue, parseDocument } from 'yaml'
 import { ConfigError } from '../domain/errors.js'
 import { readEnvValue } from './env-file.js'
+import { checkIni, getIniValue } from './grafana-ini.js'
 import { parseToml, tomlStringAt } from './oauth2-proxy-toml.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
@@ -155,12 +156,38 @@ const oauth2ProxyEnv: Inspector = (text) => {
   }
 }
 
+/** Grafana derives its callback from [server] root_url (always ending in /) + login/okta. */
+const grafanaRedirect = (root: string | undefined): string[] | undefined =>
+  root ? [`${root.endsWith('/') ? root : `${root}/`}login/okta`] : undefined
+
+/** Grafana's issuer as written: auth_url minus /v1/authorize, and minus /oauth2 for the org server. */
+const grafanaIssuer = (authUrl: string | undefined): string | undefined =>
+  authUrl?.replace(/\/v1\/authorize$/, '').replace(/^(https?:\/\/[^/]+)\/oauth2$/, '$1')
+
+const grafanaIni: Inspector = (text, file) => {
+  checkIni(file, text)
+  return {
+    issuer: grafanaIssuer(getIniValue(text, 'auth.okta', 'auth_url')),
+    clientId: getIniValue(text, 'auth.okta', 'client_id') || undefined,
+    redirectUris: grafanaRedirect(getIniValue(text, 'server', 'root_url')),
+    clientSecret: literal(getIniValue(text, 'auth.okta', 'client_secret')?.replace(/^\$__env\{([^}]+)\}$/, '${$1}') || undefined),
+  }
+}
+
+const grafanaEnv: Inspector = (text) => ({
+  issuer: grafanaIssuer(readEnvValue(text, 'GF_AUTH_OKTA_AUTH_URL')),
+  clientId: readEnvValue(text, 'GF_AUTH_OKTA_CLIENT_ID') || undefined,
+  redirectUris: grafanaRedirect(readEnvValue(text, 'GF_SERVER_ROOT_URL')),
+  clientSecret: literal(readEnvValue(text, 'GF_AUTH_OKTA_CLIENT_SECRET') || undefined),
+})
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   galaxy: { 'oidc_backends_config.xml': galaxyBackends },
   pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
   'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
+  grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
 
 /**

@@ -57,4 +57,5 @@ export function sourceWithShell(text: string, names: string[]): string[] {
 }
 
 /** Env values neither a shell nor compose can hold the same way are refused (env-file.ts). */
-export const envRefused = (value: string): boolean => value.includes("'") || value.endsWith('\\')
+export const envRefused = (value: string): boolean =>
+    (value.includes("'") && /["$`\\\n\r]/.test(value)) || value.endsWith('\\')

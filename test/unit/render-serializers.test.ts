@@ -18,7 +18,9 @@ describe('env files', () => {
   })
 
   it('refuses what a shell and compose would read differently', () => {
-    expect(() => formatEnvValue('A', "it's")).toThrow(ConfigError)
+    expect(() => formatEnvValue('A', "it's $HOME")).toThrow(ConfigError)
+    // A single quote alone goes in double quotes, which a shell and compose read alike.
+    expect(formatEnvValue('A', "it's")).toBe(`"it's"`)
     expect(() => formatEnvValue('A', 'ends\\')).toThrow(ConfigError)
     expect(() => formatEnvValue('A', 'nul\0')).toThrow(ConfigError)
   })

@@ -79,7 +79,7 @@ describe('target registry', () => {
   })
 
   it('the four config targets are renderable; presets are not', () => {
-    expect(targets.filter(isRenderable).map((t) => t.name)).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'oauth2-proxy']))
+    expect(targets.filter(isRenderable).map((t) => t.name)).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'oauth2-proxy', 'grafana']))
     for (const t of targets.filter((t) => !isRenderable(t))) {
       expect(() => requireRenderableTarget(t.name)).toThrow(/has no config files to render/)
     }
