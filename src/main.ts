@@ -2,7 +2,7 @@ import { CommanderError } from 'commander'
 import { colorLevel, Output, type ChalkConstructor } from './cli/output.js'
 import { buildProgram } from './cli/program.js'
 import { createDeps, type Deps } from './deps.js'
-import { ExitCode, InterruptedError } from './domain/errors.js'
+import { ErrorCode, ExitCode, InterruptedError } from './domain/errors.js'
 
 /** How long an interrupted command may take to finish on its own before main() reports exit 130. */
 const INTERRUPT_GRACE_MS = 1000
@@ -24,10 +24,16 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
   if (colorLevel(deps.io.stderr, deps.io.env) > 0 || colorLevel(deps.io.stdout, deps.io.env) > 0) {
     chalk = (await import('chalk')).Chalk
   }
-  // --json and --debug shape error output too, so they are read before commander parses anything.
+  // --json, --debug and --quiet shape error output too, so they are read before commander parses anything (and
+  // only before a `--`, after which they are someone else's arguments).
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv
   const out = new Output(
     deps.io,
-    { json: argv.includes('--json'), debug: argv.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1' },
+    {
+      json: own.includes('--json'),
+      debug: own.includes('--debug') || deps.io.env.OIDC_SETUP_DEBUG === '1',
+      quiet: own.includes('--quiet') || own.includes('-q'),
+    },
     chalk,
   )
   // Whoever stores a secret in the opt-in file store is told, once, that it is not encrypted.
@@ -56,14 +62,15 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
     return ExitCode.ok
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are "errors" to commander; everything else it reports is a usage error it printed.
-      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage
+      // Help and version are "errors" to commander; everything else it reports is a usage error it printed on
+      // stderr already, so --json adds only the document.
+      if (error.exitCode === 0) {
+        return ExitCode.ok
+      }
+      out.jsonError(ErrorCode.usage, error.message.replace(/^error: /, ''), 'run with --help for usage', ExitCode.usage)
+      return ExitCode.usage
     }
-    if (error instanceof InterruptedError) {
-      // The command's own words when it said what the interruption left behind (e.g. "nothing was stored").
-      out.info(error.message)
-      return ExitCode.interrupted
-    }
+    // An InterruptedError prints the command's own account of what it left behind (e.g. "nothing was stored").
     return out.error(error)
   } finally {
     if (ownSignals) {

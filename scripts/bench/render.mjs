@@ -15,6 +15,11 @@ const TARGETS = [
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
   ['grafana', 'https://grafana.example.com', 'https://example.okta.com/oauth2/default'],
   ['oauth2-proxy', 'https://proxy.example.com', 'https://example.okta.com/oauth2/default', ['--set', 'upstreams=http://127.0.0.1:8080/']],
+  ['gitlab', 'https://gitlab.example.com', 'https://example.okta.com'],
+  ['harbor', 'https://harbor.example.com', 'https://example.okta.com'],
+  ['minio', 'https://console.minio.example.com', 'https://example.okta.com/oauth2/default'],
+  ['jenkins', 'https://jenkins.example.com', 'https://example.okta.com'],
+  ['backstage', 'https://backstage.example.com', 'https://example.okta.com'],
 ]
 
 /** Rows for the bench table: time ratio and peak RSS per command. */

@@ -8,6 +8,7 @@ import type { Output } from './output.js'
 export interface GlobalOptions {
   json: boolean
   debug: boolean
+  quiet: boolean
   profile: string
   yes: boolean
   secretStore?: SecretStoreKind | undefined
@@ -45,6 +46,7 @@ export function readGlobals(cmd: Command, env: Deps['io']['env']): { globals: Gl
     globals: {
       json: Boolean(all.json),
       debug: Boolean(all.debug) || env.OIDC_SETUP_DEBUG === '1',
+      quiet: Boolean(all.quiet),
       profile,
       yes: Boolean(all.yes),
       secretStore: store as SecretStoreKind | undefined,

@@ -1,4 +1,4 @@
-import { CliError, ExitCode } from '../domain/errors.js'
+import { CliError, ErrorCode, ExitCode, InterruptedError } from '../domain/errors.js'
 import { redact } from '../domain/redact.js'
 import type { Io, TextSink } from '../infra/io.js'
 
@@ -6,6 +6,13 @@ import type { Io, TextSink } from '../infra/io.js'
 export interface OutputOptions {
   json: boolean
   debug: boolean
+  /** --quiet: only results, warnings, errors and what the user must act on reach the terminal. */
+  quiet?: boolean | undefined
+}
+
+/** The `--json` document of a failed run: `{"error":{"code","message","hint","exitCode"}}` (README: JSON errors). */
+export interface JsonErrorDocument {
+  error: { code: string; message: string; hint: string | null; exitCode: number }
 }
 
 /** A text painter: one color or style. */
@@ -80,6 +87,8 @@ export class Output {
   private readonly outColor: Colors
   private readonly secrets = new Set<string>()
   private readonly spinnerOn: boolean
+  private jsonWritten = false
+  private leftBehind = 'nothing was changed'
 
   constructor(
     private readonly io: Io,
@@ -89,7 +98,7 @@ export class Output {
     const paint = (level: 0 | 1 | 2 | 3): Colors => (chalk && level > 0 ? new chalk({ level }) : PLAIN)
     this.color = paint(colorLevel(io.stderr, io.env))
     this.outColor = paint(options.json ? 0 : colorLevel(io.stdout, io.env))
-    this.spinnerOn = Boolean(io.stderr.isTTY) && !options.json && !options.debug && io.env.CI === undefined
+    this.spinnerOn = Boolean(io.stderr.isTTY) && !options.json && !options.debug && !options.quiet && io.env.CI === undefined
   }
 
   /** Colors for text written to stdout. */
@@ -118,12 +127,59 @@ export class Output {
 
   /** Writes the single JSON document of a --json run. */
   json(value: unknown): void {
+    this.jsonWritten = true
     this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
   }
 
-  /** A line for people, on stderr. */
+  /**
+   * Prints rows as a table: aligned columns under a header on a terminal, tab-separated rows without a header when
+   * stdout is piped (so `cut -f` and `while read` work). Ignored in --json mode.
+   */
+  table(header: string[], rows: string[][]): void {
+    if (this.options.json) {
+      return
+    }
+    if (!this.io.stdout.isTTY) {
+      for (const row of rows) {
+        this.io.stdout.write(`${row.join('\t')}\n`)
+      }
+      return
+    }
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+    const line = (cells: string[]): string =>
+      cells
+        .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd()
+    this.io.stdout.write(`${this.outColor.bold(line(header))}\n`)
+    for (const row of rows) {
+      this.io.stdout.write(`${line(row)}\n`)
+    }
+  }
+
+  /** Progress and explanations for people, on stderr (silenced by --quiet). */
   info(message: string): void {
+    if (!this.options.quiet) {
+      this.notice(message)
+    }
+  }
+
+  /** A line the user must see even with --quiet (a URL to open, a code to enter), on stderr. */
+  notice(message: string): void {
     this.io.stderr.write(`${this.scrub(message)}\n`)
+  }
+
+  /**
+   * Records what an interruption at this point leaves behind ("the app is created, no file was written"); main()
+   * prints it when the user presses Ctrl-C.
+   */
+  setInterruptAccount(text: string): void {
+    this.leftBehind = text
+  }
+
+  /** What an interruption now leaves behind, in the command's own words. */
+  interruptAccount(): string {
+    return this.leftBehind
   }
 
   success(message: string): void {
@@ -131,7 +187,7 @@ export class Output {
   }
 
   warn(message: string): void {
-    this.info(`${this.color.yellow('warning:')} ${message}`)
+    this.notice(`${this.color.yellow('warning:')} ${message}`)
   }
 
   hint(message: string): void {
@@ -170,26 +226,48 @@ export class Output {
     }
   }
 
-  /** Prints an error the way every command does, and returns its exit code. */
+  /**
+   * Prints an error the way every command does (`error:` and `hint:` on stderr; with --json also the error document
+   * on stdout, unless the command already printed its one document) and returns its exit code.
+   */
   error(error: unknown): number {
+    if (error instanceof InterruptedError) {
+      const message = error.generic ? `interrupted; ${this.leftBehind}` : error.message
+      this.notice(message)
+      this.jsonError(ErrorCode.interrupted, message, undefined, ExitCode.interrupted)
+      return ExitCode.interrupted
+    }
     if (error instanceof CliError) {
-      this.info(`${this.color.red('error:')} ${error.message}`)
+      this.notice(`${this.color.red('error:')} ${error.message}`)
       if (error.hint) {
-        this.info(`${this.color.dim('hint:')} ${error.hint}`)
+        this.notice(`${this.color.dim('hint:')} ${error.hint}`)
       }
       if (this.options.debug && error.cause !== undefined) {
         this.debug(`caused by: ${stackOf(error.cause)}`)
       }
+      this.jsonError(error.code, error.message, error.hint, error.exitCode)
       return error.exitCode
     }
-    this.info(`${this.color.red('error:')} ${error instanceof Error ? error.message : String(error)}`)
-    this.info('this is a bug in oidc-setup, please report it')
+    const message = error instanceof Error ? error.message : String(error)
+    this.notice(`${this.color.red('error:')} ${message}`)
+    this.notice('this is a bug in oidc-setup, please report it')
+    const hint = 'run again with --debug to see the stack trace'
     if (this.options.debug) {
       this.debug(stackOf(error))
     } else {
-      this.info(`${this.color.dim('hint:')} run again with --debug to see the stack trace`)
+      this.notice(`${this.color.dim('hint:')} ${hint}`)
     }
+    this.jsonError(ErrorCode.internal, message, hint, ExitCode.internal)
     return ExitCode.internal
+  }
+
+  /** The error document of a --json run (once; never after the command's own document). */
+  jsonError(code: string, message: string, hint: string | undefined, exitCode: number): void {
+    if (!this.options.json || this.jsonWritten) {
+      return
+    }
+    const doc: JsonErrorDocument = { error: { code, message: this.scrub(message), hint: hint === undefined ? null : this.scrub(hint), exitCode } }
+    this.json(doc)
   }
 
   private scrub(text: string): string {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander'
+import { UsageError } from '../domain/errors.js'
 import type { Deps } from '../deps.js'
 import type { Output } from './output.js'
 import { readGlobals, type ActionContext, type CommandContext } from './context.js'
@@ -16,8 +17,9 @@ export function buildProgram(deps: Deps, out: Output): Command {
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--debug', 'print stack traces and redacted HTTP traces on stderr (or OIDC_SETUP_DEBUG=1)')
+    .option('-q, --quiet', 'print only results, warnings and errors (no progress or explanations on stderr)')
     .option('-p, --profile <name>', 'profile to use (or OIDC_SETUP_PROFILE)', 'default')
-    .option('-y, --yes', 'never prompt; fail on missing values instead')
+    .option('-y, --yes', 'never prompt: confirm deletes and replacements, fail on missing values instead')
     .addOption(
       new Option('--secret-store <kind>', 'where secrets live (or OIDC_SETUP_SECRET_STORE)').choices(['keychain', 'file']),
     )
@@ -54,6 +56,25 @@ Exit codes: 0 ok, 1 internal error, 2 usage, 3 config/file, 4 authentication, 5 
   for (const register of commandModules) {
     register(program, ctx)
   }
+  // `help okta create-app`: commander's own help command reads only the first word.
+  program.helpCommand(false)
+  program
+    .command('help')
+    .description('display help for a command, e.g. help okta create-app')
+    .argument('[command...]', 'the command and subcommand')
+    .action((words: string[]) => {
+      let cmd: Command = program
+      for (const word of words) {
+        const next = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word))
+        if (!next) {
+          throw new UsageError(`unknown command "${[...words.slice(0, words.indexOf(word)), word].join(' ')}"`, {
+            hint: `${cmd === program ? 'oidc-setup --help' : `oidc-setup help ${words.slice(0, words.indexOf(word)).join(' ')}`} lists the commands`,
+          })
+        }
+        cmd = next
+      }
+      cmd.outputHelp()
+    })
   applyToAll(program, (cmd) => {
     cmd.exitOverride()
     cmd.configureOutput(program.configureOutput())

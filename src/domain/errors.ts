@@ -14,7 +14,31 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 interface CliErrorOptions {
   hint?: string | undefined
   cause?: unknown
+  /** A more specific stable code than the class's (one of ErrorCode), e.g. ERR_CONFIRMATION_REQUIRED. */
+  code?: ErrorCodeValue | undefined
 }
+
+/**
+ * The stable `code` of every error oidc-setup reports (`--json` prints it as `error.code`); documented in README.md.
+ * Codes are never renamed or reused: scripts match on them.
+ */
+export const ErrorCode = {
+  internal: 'ERR_INTERNAL',
+  usage: 'ERR_USAGE',
+  confirmationRequired: 'ERR_CONFIRMATION_REQUIRED',
+  config: 'ERR_CONFIG',
+  profileNotFound: 'ERR_PROFILE_NOT_FOUND',
+  profileInvalid: 'ERR_PROFILE_INVALID',
+  checksFailed: 'ERR_CHECKS_FAILED',
+  auth: 'ERR_AUTH',
+  notLoggedIn: 'ERR_NOT_LOGGED_IN',
+  loginInProgress: 'ERR_LOGIN_IN_PROGRESS',
+  oktaApi: 'ERR_OKTA_API',
+  unreachable: 'ERR_UNREACHABLE',
+  interrupted: 'ERR_INTERRUPTED',
+} as const
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode]
 
 /** An expected failure: printed as `error: …` and `hint: …` with no stack trace. */
 export abstract class CliError extends Error {
@@ -22,38 +46,46 @@ export abstract class CliError extends Error {
   /** A stable machine-readable code, e.g. `ERR_USAGE`. */
   abstract readonly code: string
   readonly hint: string | undefined
+  /** The code given in the options; subclasses fall back to their own. */
+  protected readonly specificCode: string | undefined
 
   constructor(message: string, options: CliErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = new.target.name
     this.hint = options.hint
+    this.specificCode = options.code
   }
 }
 
 /** Bad flags or arguments (exit 2). */
 export class UsageError extends CliError {
   readonly exitCode = ExitCode.usage
-  readonly code = 'ERR_USAGE'
+  readonly code = this.specificCode ?? ErrorCode.usage
 }
 
 /** A config, profile, template or file problem (exit 3). */
 export class ConfigError extends CliError {
   readonly exitCode = ExitCode.config
-  readonly code = 'ERR_CONFIG'
+  readonly code = this.specificCode ?? ErrorCode.config
 }
 
 /** Not logged in, token expired or revoked, login denied or timed out (exit 4). */
 export class AuthError extends CliError {
   readonly exitCode = ExitCode.auth
-  readonly code = 'ERR_AUTH'
+  readonly code = this.specificCode ?? ErrorCode.auth
 }
 
 /** The user pressed Ctrl-C or the process got SIGINT/SIGTERM (exit 130). */
 export class InterruptedError extends CliError {
   readonly exitCode = ExitCode.interrupted
-  readonly code = 'ERR_INTERRUPTED'
+  readonly code = ErrorCode.interrupted
   constructor(message = 'interrupted') {
     super(message)
+  }
+
+  /** Whether this is the bare interruption, with no account of what the command left behind. */
+  get generic(): boolean {
+    return this.message === 'interrupted'
   }
 }
 
@@ -72,13 +104,22 @@ export interface OktaErrorDetails {
  */
 export class ManagementApiError extends CliError {
   readonly exitCode = ExitCode.oktaApi
-  readonly code = 'ERR_OKTA_API'
+  readonly code = this.specificCode ?? ErrorCode.oktaApi
   readonly details: OktaErrorDetails
 
   constructor(message: string, details: OktaErrorDetails, options: CliErrorOptions = {}) {
     super(message, options)
     this.details = details
   }
+}
+
+/**
+ * An Okta server (the org or an issuer) that could not be reached: network, DNS, proxy (exit 5, ERR_UNREACHABLE).
+ * Not an authentication problem: logging in again would not help.
+ */
+export class UnreachableServerError extends CliError {
+  readonly exitCode = ExitCode.oktaApi
+  readonly code = ErrorCode.unreachable
 }
 
 /** Maps any thrown value to the exit code main() returns. */

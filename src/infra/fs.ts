@@ -24,6 +24,39 @@ function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
 }
 
+/**
+ * `mkdir -p` one level at a time. Not `fs.mkdir({ recursive: true })`: under /proc (and other pseudo filesystems)
+ * Node's recursive mkdir retries ENOENT forever at full CPU (`render-config --out /proc/nope` spun for minutes).
+ * Each level is created once; any failure but "already exists as a directory" is thrown.
+ */
+async function makeDirs(dir: string, mode: number): Promise<void> {
+  try {
+    await fsp.mkdir(dir, { mode })
+    return
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') {
+      if ((await fsp.stat(dir)).isDirectory()) {
+        return
+      }
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: dir })
+    }
+    const parent = path.dirname(dir)
+    if (code !== 'ENOENT' || parent === dir) {
+      throw error
+    }
+  }
+  await makeDirs(path.dirname(dir), mode)
+  try {
+    await fsp.mkdir(dir, { mode })
+  } catch (error) {
+    // Someone else created it between the two calls: fine when it is a directory.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await fsp.stat(dir)).isDirectory()) {
+      throw error
+    }
+  }
+}
+
 /** The real filesystem. */
 export const nodeFileSystem: FileSystem = {
   async readText(file) {
@@ -40,7 +73,7 @@ export const nodeFileSystem: FileSystem = {
 
   async writeTextAtomic(file, text, options = {}) {
     const dir = path.dirname(file)
-    await fsp.mkdir(dir, { recursive: true, mode: options.dirMode ?? 0o700 })
+    await makeDirs(dir, options.dirMode ?? 0o700)
     // A unique name (O_EXCL refuses a clash); not node:crypto, which costs milliseconds at every start.
     const unique = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`
     const tmp = path.join(dir, `.${path.basename(file)}.${unique}.tmp`)
@@ -76,7 +109,7 @@ export const nodeFileSystem: FileSystem = {
   },
 
   async mkdirp(dir, mode = 0o700) {
-    await fsp.mkdir(dir, { recursive: true, mode })
+    await makeDirs(dir, mode)
   },
 
   async list(dir) {

@@ -16,6 +16,8 @@ export interface BrowseResult {
 export interface BrowseOptions {
   login?: string | undefined
   password?: string | undefined
+  /** The one-time code for a second-factor step (a page with an `otp` field), or a function giving the current one. */
+  otp?: string | (() => string) | undefined
   /** Cookies kept across calls (a browser session); a fresh jar by default. */
   jar?: Map<string, string>
   maxSteps?: number
@@ -90,6 +92,7 @@ export async function browse(start: string | URL, options: BrowseOptions = {}): 
   let url = new URL(start)
   let init: RequestInit = { method: 'GET' }
   let submittedLogin = false
+  let submittedOtp = false
   for (let step = 0; step < (options.maxSteps ?? 20); step += 1) {
     const headers = new Headers(init.headers)
     if (jar.size) {
@@ -119,9 +122,17 @@ export async function browse(start: string | URL, options: BrowseOptions = {}): 
       }
       submittedLogin = true
     }
+    const isSecondFactor = form.fields.some(([k]) => k === 'otp')
+    if (isSecondFactor) {
+      if (submittedOtp || options.otp === undefined) {
+        return { html, status: res.status }
+      }
+      submittedOtp = true
+    }
+    const otp = isSecondFactor ? (typeof options.otp === 'function' ? options.otp() : options.otp) : undefined
     const body = new URLSearchParams()
     for (const [k, v] of form.fields) {
-      body.append(k, k === 'username' ? (options.login ?? v) : k === 'password' ? (options.password ?? v) : v)
+      body.append(k, k === 'username' ? (options.login ?? v) : k === 'password' ? (options.password ?? v) : k === 'otp' ? (otp ?? v) : v)
     }
     url = new URL(form.action || url.href, url)
     if (form.method === 'POST') {

@@ -214,8 +214,9 @@ export class FileSecretStore implements SecretStore {
     try {
       return JSON.parse(text) as Record<string, string>
     } catch (cause) {
+      // Never "delete it": the file holds every profile's secrets (API tokens, client secrets, tokens).
       throw new ConfigError(`could not read the secrets file ${this.file}: not valid JSON`, {
-        hint: `delete ${this.file} and log in again`,
+        hint: `repair the JSON in ${this.file} by hand (it holds the secrets of every profile, so do not delete it); \`oidc-setup profiles remove NAME\` then removes one profile's entries`,
         cause,
       })
     }

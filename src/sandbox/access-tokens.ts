@@ -25,12 +25,13 @@ export function mintAccessToken(
   jwk: JsonWebKey & { kid: string },
   token: OpaqueToken,
   resourceClaims: JsonObject,
+  issuer = org.issuer(server.id),
 ): string {
   const user = token.accountId ? org.state.users.find((u) => u.id === token.accountId) : undefined
   const payload: JsonObject = {
     ver: 1,
     jti: `AT.${token.id}`,
-    iss: org.issuer(server.id),
+    iss: issuer,
     aud: asStringArray(server.server.audiences)?.[0] ?? `api://${server.id}`,
     iat: token.iat,
     exp: token.exp,
@@ -60,7 +61,8 @@ export function opaqueIdOf(org: Org, server: ServerRecord, jwk: (JsonWebKey & { 
       return undefined
     }
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as JsonObject
-    if (payload.iss !== org.issuer(server.id) || typeof payload.jti !== 'string' || !payload.jti.startsWith('AT.')) {
+    const issuers = [org.issuer(server.id, 'org'), org.issuer(server.id, 'custom')]
+    if (!issuers.includes(String(payload.iss)) || typeof payload.jti !== 'string' || !payload.jti.startsWith('AT.')) {
       return undefined
     }
     return payload.jti.slice(3)

@@ -2,6 +2,32 @@ import { notFound } from './errors.js'
 import type { AppRecord, GroupRecord, SandboxState, ServerRecord, UserRecord } from './store.js'
 import { asObject, asStringArray, type JsonObject } from './util.js'
 
+/** How the org behaves: the kind of org and the Okta features it has (`sandbox start --org-profile …`). */
+export interface OrgMode {
+  /** Identity Engine (every org created since 2022) or Classic Engine. */
+  profile: 'oie' | 'classic'
+  /** The custom domain's URL (origin), when the org has one. */
+  customDomain: string | undefined
+  /** Whether the org has API Access Management (custom authorization servers). */
+  apiAccessManagement: boolean
+  /** How long writes take to be visible everywhere (0: at once). */
+  eventualConsistencyMs: number
+  /** Whether the secrets API elides `client_secret` outside the create response. */
+  maskClientSecrets: boolean
+}
+
+/** The mode of a sandbox started without options: a new Identity Engine org. */
+export const DEFAULT_MODE: OrgMode = {
+  profile: 'oie',
+  customDomain: undefined,
+  apiAccessManagement: true,
+  eventualConsistencyMs: 0,
+  maskClientSecrets: false,
+}
+
+/** Which of the org's domains a request came in on. */
+export type Domain = 'org' | 'custom'
+
 /**
  * The org: its state plus lookups the Management API and the OpenID side share. Every mutation ends with
  * `changed()`, which persists the state (with --state) and lets the OpenID side see the change at once.
@@ -12,7 +38,26 @@ export class Org {
   constructor(
     readonly state: SandboxState,
     public orgUrl: string,
+    readonly mode: OrgMode = DEFAULT_MODE,
   ) {}
+
+  private readonly recent = new Map<string, number>()
+
+  /** Notes a write whose effects settle only after `eventualConsistencyMs` (no-op without the mode). */
+  settle(what: string): void {
+    if (this.mode.eventualConsistencyMs > 0) {
+      this.recent.set(what, Date.now())
+    }
+  }
+
+  /** Whether a write noted with `settle()` is still settling. */
+  settling(what: string): boolean {
+    const at = this.recent.get(what)
+    return at !== undefined && Date.now() - at < this.mode.eventualConsistencyMs
+  }
+
+  /** The custom domain's URL once the port is known (a `:0` port in the option stands for the sandbox's own). */
+  customUrl: string | undefined
 
   onChange(listener: () => void): void {
     this.listeners.push(listener)
@@ -36,8 +81,13 @@ export class Org {
     return this.state.apps.find((a) => clientIdOf(a) === clientId)
   }
 
+  /** A custom server by id or by the alias `default` (the default server has a real `aus…` id and `default: true`). */
+  findServer(id: string): ServerRecord | undefined {
+    return this.state.servers.find((s) => s.id === id) ?? (id === 'default' ? this.state.servers.find((s) => s.server.default === true) : undefined)
+  }
+
   server(id: string): ServerRecord {
-    const server = this.state.servers.find((s) => s.id === id)
+    const server = this.findServer(id)
     if (!server) {
       throw notFound(id, 'AuthorizationServer')
     }
@@ -77,18 +127,30 @@ export class Org {
     return this.state.groups.filter((g) => g.group.type === 'BUILT_IN' || g.members.includes(userId))
   }
 
-  /** Whether a user is assigned to an app, directly or through a group. */
+  /**
+   * Whether a user is assigned to an app, directly or through a group. A group's assignment reaches its members only
+   * once it has settled (Okta propagates group-to-user app assignments asynchronously).
+   */
   isAssigned(app: AppRecord, userId: string): boolean {
-    if (app.users.some((u) => u.userId === userId)) {
+    // Federation Broker Mode: every user of the org may sign in.
+    if (asObject(app.app.settings).implicitAssignment === true || app.users.some((u) => u.userId === userId)) {
       return true
     }
     const groupIds = new Set(this.groupsOf(userId).map((g) => g.id))
-    return app.groups.some((g) => groupIds.has(g.groupId))
+    return app.groups.some((g) => groupIds.has(g.groupId) && !this.settling(`group-assignment:${app.id}:${g.groupId}`))
   }
 
-  /** The issuer of a custom server (`{org}/oauth2/{id}`) or of the org server (`{org}`). */
-  issuer(serverId: string | undefined): string {
-    return serverId === undefined ? this.orgUrl : `${this.orgUrl}/oauth2/${serverId}`
+  /**
+   * The issuer of a custom server (`{base}/oauth2/{id}`, `{base}/oauth2/default` for the default server) or of the org
+   * server (`{base}`), where base is the org URL or, for `custom`, the custom domain's URL.
+   */
+  issuer(serverId: string | undefined, domain: Domain = 'org'): string {
+    const base = domain === 'custom' && this.customUrl ? this.customUrl : this.orgUrl
+    if (serverId === undefined) {
+      return base
+    }
+    const server = this.findServer(serverId)
+    return `${base}/oauth2/${server?.server.default === true ? 'default' : serverId}`
   }
 }
 

@@ -1,6 +1,7 @@
 import { generateKeyPair, type JsonWebKey } from 'node:crypto'
 import { promisify } from 'node:util'
 import { nodeFileSystem } from '../infra/fs.js'
+import { newTotpSecret } from './totp.js'
 import { newId, now, secret, type JsonObject } from './util.js'
 
 /** A client secret of an app (`/credentials/secrets`). */
@@ -57,6 +58,8 @@ export interface AppRecord {
   grants?: ScopeGrantRecord[]
   /** Admin roles of the client. */
   roles?: RoleRecord[]
+  /** Identity Engine: the authentication policy (`rst…`) the app uses; absent for service apps and on Classic. */
+  accessPolicyId?: string
 }
 
 /** Scope, claim, policy and rule records are kept as their Okta JSON (with `id`). */
@@ -86,6 +89,14 @@ export interface UserRecord {
   id: string
   user: JsonObject
   password: string | undefined
+  /** The base32 seed of an enrolled TOTP authenticator (`token:software:totp`). */
+  totpSecret?: string
+}
+
+/** An Identity Engine authentication policy (`/api/v1/policies?type=ACCESS_POLICY`) and its rules, as Okta JSON. */
+export interface AccessPolicyRecord {
+  policy: JsonObject
+  rules: JsonObject[]
 }
 
 /** A trusted origin. */
@@ -106,6 +117,8 @@ export interface SandboxState {
   groups: GroupRecord[]
   users: UserRecord[]
   trustedOrigins: TrustedOriginRecord[]
+  /** Identity Engine authentication policies (created at start on an `oie` org). */
+  accessPolicies?: AccessPolicyRecord[]
   /** oidc-provider artifacts (tokens, grants, sessions) by `{server}:{model}:{id}`; only in the state file. */
   oidc?: Record<string, { payload: JsonObject; expiresAt: number | undefined }>
 }
@@ -190,6 +203,7 @@ export async function seedState(apiToken: string | undefined): Promise<SandboxSt
   const demo: UserRecord = {
     id: newId('00u'),
     password: `Sandbox-${secret(9)}`,
+    totpSecret: newTotpSecret(),
     user: {
       status: 'ACTIVE',
       created: t,
@@ -204,8 +218,11 @@ export async function seedState(apiToken: string | undefined): Promise<SandboxSt
     },
   }
   const policyId = newId('00p')
+  // The default server has a real id; `default` is an alias Okta resolves in paths and issuers
+  // (https://developer.okta.com/docs/concepts/auth-servers/#default-custom-authorization-server).
+  const defaultServerId = newId('aus')
   const defaultServer: ServerRecord = {
-    id: 'default',
+    id: defaultServerId,
     server: {
       name: 'default',
       description: 'Default Authorization Server for your Applications',
@@ -268,7 +285,7 @@ export async function seedState(apiToken: string | undefined): Promise<SandboxSt
     version: 1,
     apiToken: apiToken ?? `00${secret(30)}`,
     cookieKey: secret(32),
-    keys: { org: orgKey, default: defaultKey },
+    keys: { org: orgKey, [defaultServerId]: defaultKey },
     apps: [],
     servers: [defaultServer],
     groups: [everyone],

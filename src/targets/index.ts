@@ -1,7 +1,12 @@
 import { UsageError } from '../domain/errors.js'
+import { backstage } from './backstage.js'
 import { galaxy } from './galaxy.js'
 import { grafana } from './grafana.js'
+import { gitlab } from './gitlab.js'
+import { harbor } from './harbor.js'
+import { jenkins } from './jenkins.js'
 import { kestra } from './kestra.js'
+import { minio } from './minio.js'
 import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
 import { pomerium } from './pomerium.js'
@@ -19,6 +24,12 @@ export const targets: readonly TargetModule[] = [
   openmetadata,
   oauth2Proxy,
   grafana,
+  // Application targets (issue 14).
+  gitlab,
+  harbor,
+  minio,
+  jenkins,
+  backstage,
   ...presetTargets,
 ]
 

@@ -180,8 +180,92 @@ const grafanaEnv: Inspector = (text) => ({
   redirectUris: grafanaRedirect(readEnvValue(text, 'GF_SERVER_ROOT_URL')),
   clientSecret: literal(readEnvValue(text, 'GF_AUTH_OKTA_CLIENT_SECRET') || undefined),
 })
+/** The text of a double-quoted Ruby string as ruby-literal.ts writes it. */
+function rubyText(quoted: string): string {
+  const named: Record<string, string> = { n: '\n', t: '\t', r: '\r' }
+  return quoted
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-f]{2}|.)/g, (_, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (named[e] ?? e)))
+}
+
+const gitlabRb: Inspector = (text) => {
+  // The managed block is written by gitlab-render.ts with one `'key' => 'value'` pair per line.
+  const value = (key: string): string | undefined => {
+    const m = text.match(new RegExp(`"${key}" => ("(?:[^"\\\\]|\\\\.)*")`))
+    return m?.[1] ? rubyText(m[1]) : undefined
+  }
+  const redirect = value('redirect_uri')
+  return { issuer: value('issuer'), clientId: value('identifier'), redirectUris: redirect ? [redirect] : undefined, clientSecret: value('secret') }
+}
+
+const gitlabSecret: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const provider = getYamlString(doc, ['stringData', 'provider'])
+  if (!provider) {
+    return {}
+  }
+  const inner = yamlDoc(provider, `${file} (stringData.provider)`)
+  const redirect = getYamlString(inner, ['args', 'client_options', 'redirect_uri'])
+  return {
+    issuer: getYamlString(inner, ['args', 'issuer']),
+    clientId: getYamlString(inner, ['args', 'client_options', 'identifier']),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(getYamlString(inner, ['args', 'client_options', 'secret'])),
+  }
+}
+
+const harborJson: Inspector = (text, file) => {
+  let body: Record<string, unknown>
+  try {
+    body = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    throw new ConfigError(`could not parse ${file} as JSON`)
+  }
+  const s = (k: string): string | undefined => (typeof body[k] === 'string' ? (body[k] as string) : undefined)
+  return { issuer: s('oidc_endpoint'), clientId: s('oidc_client_id'), clientSecret: s('oidc_client_secret') }
+}
+
+const minioEnv: Inspector = (text) => {
+  const config = readEnvValue(text, 'MINIO_IDENTITY_OPENID_CONFIG_URL')
+  const redirect = readEnvValue(text, 'MINIO_IDENTITY_OPENID_REDIRECT_URI')
+  return {
+    issuer: config?.replace(/\/\.well-known\/openid-configuration$/, ''),
+    clientId: readEnvValue(text, 'MINIO_IDENTITY_OPENID_CLIENT_ID') || undefined,
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(readEnvValue(text, 'MINIO_IDENTITY_OPENID_CLIENT_SECRET') || undefined),
+  }
+}
+
+const JENKINS = ['jenkins', 'securityRealm', 'oic']
+const jenkinsYaml: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const wellKnown = getYamlString(doc, [...JENKINS, 'serverConfiguration', 'wellKnown', 'wellKnownOpenIDConfigurationUrl'])
+  return {
+    issuer: wellKnown?.replace(/\/\.well-known\/openid-configuration$/, ''),
+    clientId: getYamlString(doc, [...JENKINS, 'clientId']),
+    clientSecret: literal(getYamlString(doc, [...JENKINS, 'clientSecret'])?.replace(/\^\$\{/g, '${')),
+  }
+}
+
+const backstageYaml: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const env = getYamlString(doc, ['auth', 'environment']) ?? 'development'
+  const block = ['auth', 'providers', 'okta', env]
+  const audience = getYamlString(doc, [...block, 'audience'])
+  const server = getYamlString(doc, [...block, 'authServerId'])
+  return {
+    issuer: audience ? `${trimSlash(audience)}${server ? `/oauth2/${server}` : ''}` : undefined,
+    clientId: getYamlString(doc, [...block, 'clientId']),
+    clientSecret: literal(getYamlString(doc, [...block, 'clientSecret'])),
+  }
+}
 
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
+  gitlab: { 'gitlab.rb': gitlabRb, 'gitlab-openid-connect-secret.yaml': gitlabSecret },
+  harbor: { 'harbor-oidc.json': harborJson },
+  minio: { '.env': minioEnv },
+  jenkins: { 'jenkins.yaml': jenkinsYaml, 'jenkins.yml': jenkinsYaml },
+  backstage: { 'app-config.yaml': backstageYaml, 'app-config.production.yaml': backstageYaml },
   galaxy: { 'oidc_backends_config.xml': galaxyBackends },
   pomerium: { 'config.yaml': pomeriumYaml, '.env': pomeriumEnv },
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
@@ -206,7 +290,11 @@ export function inspectConfigFile(target: string, file: string, text: string): I
   if (inspector) {
     return inspector(text, file)
   }
-  if (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) {
+  if (
+    (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) ||
+    (target === 'gitlab' && base === 'gitlab-values.yaml') ||
+    (target === 'harbor' && base.endsWith('.sh'))
+  ) {
     return undefined
   }
   throw new ConfigError(`could not tell what kind of ${target} file ${file} is`, {

@@ -1,4 +1,4 @@
-import { AuthError } from '../domain/errors.js'
+import { AuthError, ErrorCode, UnreachableServerError } from '../domain/errors.js'
 import { secretKeys } from '../domain/profile.js'
 import { isFresh, parseTokenSet, pickToken, serializeTokenSet, toStoredTokenSet, type StoredTokenSet, type TokenKind } from '../domain/token-set.js'
 import type { Clock } from '../infra/clock.js'
@@ -29,6 +29,8 @@ export interface GetTokenResult {
   token: string
   expiresAt: number | undefined
   refreshed: boolean
+  /** Why a token valid for less than the asked minimum was returned (for stderr). */
+  warnings: string[]
 }
 
 function loginHint(profile: string): string {
@@ -41,22 +43,33 @@ function loginHint(profile: string): string {
  */
 export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promise<GetTokenResult> {
   if (!(await deps.profileExists(input.profile))) {
-    throw new AuthError(`not logged in with profile "${input.profile}" (no such profile)`, { hint: loginHint(input.profile) })
+    throw new AuthError(`not logged in with profile "${input.profile}" (no such profile)`, { hint: loginHint(input.profile), code: ErrorCode.notLoggedIn })
   }
   const store = await deps.secretStore()
   const key = secretKeys.tokenSet(input.profile)
   const nowSeconds = (): number => Math.floor(deps.clock.now().getTime() / 1000)
   const current = parseTokenSet(await store.get(key))
   if (!current) {
-    throw new AuthError(`not logged in with profile "${input.profile}"`, { hint: loginHint(input.profile) })
+    throw new AuthError(`not logged in with profile "${input.profile}"`, { hint: loginHint(input.profile), code: ErrorCode.notLoggedIn })
   }
   const fresh = usable(current, input, nowSeconds())
   if (fresh) {
-    return { ...fresh, refreshed: false }
+    return { ...fresh, refreshed: false, warnings: [] }
   }
+  const what = input.kind === 'id' ? 'ID' : 'access'
   if (!current.refreshToken) {
-    throw new AuthError(`the ${input.kind === 'id' ? 'ID' : 'access'} token of profile "${input.profile}" has expired and there is no refresh token`, {
+    // Inside the refresh margin but not expired: the token still works, and nothing could replace it (issue 10).
+    const still = stillValid(current, input, nowSeconds())
+    if (still) {
+      return {
+        ...still,
+        refreshed: false,
+        warnings: [`the ${what} token of profile "${input.profile}" expires in ${still.left} s and there is no refresh token to renew it; ${loginHint(input.profile)} for a new one`],
+      }
+    }
+    throw new AuthError(`the ${what} token of profile "${input.profile}" has expired and there is no refresh token`, {
       hint: loginHint(input.profile),
+      code: ErrorCode.notLoggedIn,
     })
   }
   const release = await deps.lock(input.profile)
@@ -64,11 +77,11 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
     // Another `token` may have refreshed while this one waited for the lock: its result is the one to use.
     const latest = parseTokenSet(await store.get(key))
     if (!latest) {
-      throw new AuthError(`not logged in with profile "${input.profile}"`, { hint: loginHint(input.profile) })
+      throw new AuthError(`not logged in with profile "${input.profile}"`, { hint: loginHint(input.profile), code: ErrorCode.notLoggedIn })
     }
     const already = usable(latest, input, nowSeconds())
     if (already) {
-      return { ...already, refreshed: false }
+      return { ...already, refreshed: false, warnings: [] }
     }
     if (!latest.refreshToken) {
       throw new AuthError(`the token of profile "${input.profile}" has expired and there is no refresh token`, { hint: loginHint(input.profile) })
@@ -79,7 +92,22 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
       const response = await server.refresh(latest.refreshToken)
       next = toStoredTokenSet(response, { issuer: latest.issuer, clientId: latest.clientId, requestedScopes: latest.scopes, nowSeconds: nowSeconds() }, latest)
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message.replace(/^could not refresh the token: /, '') : String(cause)
+      const reason = cause instanceof Error ? cause.message.replace(/^could not (refresh the token|discover [^:]*): /, '') : String(cause)
+      if ((cause as { offline?: unknown }).offline === true) {
+        // The server is out of reach, not the login: the stored tokens stay, and signing in again would not help.
+        const still = stillValid(latest, input, nowSeconds())
+        if (still) {
+          return {
+            ...still,
+            refreshed: false,
+            warnings: [`could not refresh the token of profile "${input.profile}": ${latest.issuer} cannot be reached; the current one is valid for ${still.left} s more`],
+          }
+        }
+        throw new UnreachableServerError(`could not refresh the token of profile "${input.profile}": ${latest.issuer} cannot be reached`, {
+          hint: `check the network connection (and any proxy) to ${latest.issuer}; you are still logged in, and \`oidc-setup token\` works again once it is reachable`,
+          cause,
+        })
+      }
       throw new AuthError(`could not refresh the token of profile "${input.profile}": ${reason}`, { hint: loginHint(input.profile), cause })
     }
     await store.set(key, serializeTokenSet(next))
@@ -89,10 +117,19 @@ export async function getToken(input: GetTokenInput, deps: GetTokenDeps): Promis
         hint: `${loginHint(input.profile)}${input.kind === 'id' ? ' (the server did not return a new ID token on refresh)' : ''}`,
       })
     }
-    return { ...picked, refreshed: true }
+    return { ...picked, refreshed: true, warnings: [] }
   } finally {
     await release()
   }
+}
+
+/** The token when it has not expired yet (whatever the asked minimum), with the seconds it has left. */
+function stillValid(set: StoredTokenSet, input: GetTokenInput, now: number): { token: string; expiresAt: number | undefined; left: number } | undefined {
+  const picked = pickToken(set, input.kind)
+  if (!picked || picked.expiresAt === undefined || picked.expiresAt <= now) {
+    return undefined
+  }
+  return { token: picked.value, expiresAt: picked.expiresAt, left: picked.expiresAt - now }
 }
 
 function usable(set: StoredTokenSet, input: GetTokenInput, now: number): { token: string; expiresAt: number | undefined } | undefined {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../domain/errors.js'
+import { ConfigError, ErrorCode } from '../domain/errors.js'
 import type { OidcApp } from '../domain/okta-model.js'
 import { secretKeys, type Profile } from '../domain/profile.js'
 import type { OktaAdmin } from '../infra/okta-admin.js'
@@ -22,7 +22,7 @@ export async function showApp(
 ): Promise<ShowAppResult> {
   const profile = await deps.profiles.get(profileName)
   if (!profile) {
-    throw new ConfigError(`no profile "${profileName}"`, { hint: 'create one with `oidc-setup okta create-app`' })
+    throw new ConfigError(`no profile "${profileName}"`, { hint: 'create one with `oidc-setup okta create-app`', code: ErrorCode.profileNotFound })
   }
   const app = profile.appId && deps.admin ? await deps.admin.getApp(profile.appId) : undefined
   const drift: string[] = []

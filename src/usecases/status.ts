@@ -26,17 +26,26 @@ export interface StatusDeps {
   secretStore(): Promise<SecretStore>
 }
 
+/** The login state of each profile, and the profiles that could not be read (reported by name, never fatal). */
+export interface StatusResult {
+  profiles: ProfileStatus[]
+  invalid: Array<{ profile: string; message: string; hint: string | undefined }>
+}
+
 /**
  * The login state of every profile that holds a token set or belongs to the `cli` target (or of one profile when
- * `profile` is given).
+ * `profile` is given: an invalid one is then a ConfigError). One invalid profile file never hides the others.
  */
-export async function status(input: { profile?: string | undefined }, deps: StatusDeps): Promise<ProfileStatus[]> {
+export async function status(input: { profile?: string | undefined }, deps: StatusDeps): Promise<StatusResult> {
   const store = await deps.secretStore()
   let profiles: Profile[]
+  const invalid: StatusResult['invalid'] = []
   if (input.profile !== undefined) {
     profiles = [(await deps.profiles.get(input.profile)) ?? { name: input.profile }]
   } else {
-    profiles = await deps.profiles.list()
+    const scanned = await deps.profiles.scan()
+    profiles = scanned.profiles
+    invalid.push(...scanned.invalid.map((i) => ({ profile: i.name, message: i.error.message, hint: i.error.hint })))
   }
   const rows: ProfileStatus[] = []
   for (const profile of profiles) {
@@ -60,5 +69,5 @@ export async function status(input: { profile?: string | undefined }, deps: Stat
       store: store.describe(),
     })
   }
-  return rows
+  return { profiles: rows, invalid }
 }

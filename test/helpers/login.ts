@@ -74,7 +74,7 @@ export interface HttpBrowser extends Browser {
  * Follows the authorization URL over HTTP, signs in on the sandbox's login page and delivers the redirect to the
  * loopback listener, as a browser does. `tamper` rewrites the redirect first; `deliver` > 1 sends it again at once.
  */
-export function httpBrowser(user: { login: string; password: string }, options: { tamper?: (url: URL) => URL; deliver?: number } = {}): HttpBrowser {
+export function httpBrowser(user: { login: string; password: string; totpSecret?: string | undefined }, options: { tamper?: (url: URL) => URL; deliver?: number } = {}): HttpBrowser {
   const opened: string[] = []
   const deliveries: HttpBrowser['deliveries'] = []
   return {
@@ -84,7 +84,7 @@ export function httpBrowser(user: { login: string; password: string }, options: 
       opened.push(url)
       deliveries.push(
         (async () => {
-          const result = await browse(url, { login: user.login, password: user.password })
+          const result = await browse(url, { login: user.login, password: user.password, totpSecret: user.totpSecret })
           if (!result.redirect) {
             throw new Error(`sign-in ended on a page (HTTP ${result.status})`)
           }

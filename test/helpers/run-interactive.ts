@@ -8,10 +8,11 @@ export async function runInteractive(
   argv: string[],
   answers: string[],
   options: { env?: Record<string, string>; cwd?: string; configHome?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string; asked: string[] }> {
+): Promise<{ code: number; stdout: string; stderr: string; asked: string[]; rejected: string[] }> {
   let stdout = ''
   let stderr = ''
   const asked: string[] = []
+  const rejected: string[] = []
   const next = (message: string): string => {
     asked.push(message)
     const answer = answers.shift()
@@ -21,17 +22,22 @@ export async function runInteractive(
     return answer
   }
   const prompt: Prompt = {
+    // Like @inquirer: an answer the validator rejects is shown its message and asked again (the next answer).
     input: async (message, options) => {
-      const value = next(message)
-      const verdict = options?.validate?.(value) ?? true
-      if (verdict !== true) {
-        throw new Error(`answer rejected: ${verdict}`)
+      for (;;) {
+        const value = next(message)
+        const verdict = options?.validate?.(value) ?? true
+        if (verdict === true) {
+          return value
+        }
+        rejected.push(verdict)
       }
-      return value
     },
     password: async (message) => next(message),
     confirm: async (message) => next(message) === 'y',
     select: async <T extends string>(message: string) => next(message) as T,
+    // A comma-separated answer: the values chosen ("" for none).
+    checkbox: async <T extends string>(message: string) => next(message).split(',').filter(Boolean) as T[],
   }
   const io: Io = {
     stdout: { write: (s: string) => (stdout += s), isTTY: true },
@@ -44,5 +50,5 @@ export async function runInteractive(
     homedir: tempDir('oidc-setup-userhome-'),
   }
   const code = await main(argv, { io, prompt, configHome: options.configHome ?? tempDir('oidc-setup-home-'), interrupt: new AbortController().signal })
-  return { code, stdout, stderr, asked }
+  return { code, stdout, stderr, asked, rejected }
 }

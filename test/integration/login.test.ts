@@ -19,12 +19,12 @@ import { runMain } from '../helpers/run-main.js'
 import { browse } from '../helpers/sandbox-browser.js'
 
 let sb: Sandbox
-let user: { login: string; password: string }
+let user: { login: string; password: string; totpSecret?: string | undefined }
 
 beforeAll(async () => {
   const { startSandbox } = await import('../../src/sandbox/index.js')
   sb = await startSandbox()
-  user = sb.users[0] as { login: string; password: string }
+  user = sb.users[0] as { login: string; password: string; totpSecret?: string | undefined }
 })
 
 afterAll(async () => {
@@ -373,7 +373,7 @@ describe('other ways to sign in', () => {
       onStderr: (text) => {
         const m = /or open (\S+)/.exec(text)
         if (m?.[1] && !browsing) {
-          browsing = browse(m[1], { login: user.login, password: user.password })
+          browsing = browse(m[1], { login: user.login, password: user.password, totpSecret: user.totpSecret })
         }
       },
     })
@@ -448,23 +448,23 @@ describe('more of the browser path', () => {
     const { clientId, issuer } = await cliProfile()
     const server = await createOidcClient().discover(issuer, clientId)
     const request = await server.authorizationRequest(`http://127.0.0.1:${DEFAULT_LOGIN_PORTS[0]}/callback`, ['openid', 'email'])
-    const signedIn = await browse(request.url, { login: user.login, password: user.password })
+    const signedIn = await browse(request.url, { login: user.login, password: user.password, totpSecret: user.totpSecret })
     expect(signedIn.redirect).toBeDefined()
     await expect(server.exchangeCode(signedIn.redirect as URL, { ...request, nonce: 'a-nonce-of-another-login' })).rejects.toThrow(
       'could not complete the login: nonce mismatch (the ID token was not issued for this login)',
     )
   })
 
-  it('status without --json: one block per profile, no token values', async () => {
+  it('status without --json: one tab-separated row per profile when piped (the store named), no token values', async () => {
     const { home, clientId } = await cliProfile()
     expect((await runWith(['login', '--profile', 'cli'], { configHome: home, browser: httpBrowser(user) })).code).toBe(0)
     const set = storedSet(home) as { accessToken: string; refreshToken: string; idToken: string }
     const r = await runWith(['status'], { configHome: home })
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toContain(`cli: logged in as ${user.login}`)
-    expect(r.stdout).toContain(`  client id  ${clientId}`)
-    expect(r.stdout).toMatch(/ {2}access {5}expires \S+ \(in (59|60) min\)/)
-    expect(r.stdout).toContain('  store      unencrypted file')
+    const [row] = r.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+    expect(row?.slice(0, 3)).toEqual(['cli', `logged in as ${user.login}`, expect.stringMatching(/^expires in (59|60) min$/)])
+    expect(row?.[4]).toMatch(/^unencrypted file \//)
+    expect(row?.[6]).toBe(clientId)
     for (const secret of [set.accessToken, set.refreshToken, set.idToken]) {
       expect(r.stdout).not.toContain(secret)
     }

@@ -53,8 +53,8 @@ async function nativeApp(redirect = REDIRECT): Promise<{ clientId: string; issue
 async function signedInCallback(issuer: string, clientId: string) {
   const server = await createOidcClient().discover(issuer, clientId)
   const request = await server.authorizationRequest(REDIRECT, SCOPES)
-  const user = sandbox().users[0] as { login: string; password: string }
-  const result = await browse(request.url, { login: user.login, password: user.password })
+  const user = sandbox().users[0] as { login: string; password: string; totpSecret?: string | undefined }
+  const result = await browse(request.url, { login: user.login, password: user.password, totpSecret: user.totpSecret })
   expect(result.redirect?.href.startsWith(REDIRECT)).toBe(true)
   return { server, request, callback: result.redirect as URL }
 }
@@ -318,7 +318,7 @@ describe('login --issuer --client-id on a port of its own', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()))
     const { clientId, issuer } = await nativeApp(`http://127.0.0.1:${port}/callback`)
     const home = tempDir('oidc-setup-edge-')
-    const browser = httpBrowser(sandbox().users[0] as { login: string; password: string })
+    const browser = httpBrowser(sandbox().users[0] as { login: string; password: string; totpSecret?: string | undefined })
     const r = await runWith(['login', '--issuer', issuer, '--client-id', clientId, '--port', String(port), '--profile', 'adhoc', '--json'], {
       configHome: home,
       browser,

@@ -178,7 +178,7 @@ describe('okta create-app against the sandbox', () => {
     const mark = sandbox.requestLog.length
     expect((await createApp(args, home)).code).toBe(0)
     expect(count(mark).writes).toBe(0)
-    const del = await runMain(['okta', 'delete-app', '--profile', 'tu'], { env: env(), configHome: home })
+    const del = await runMain(['okta', 'delete-app', '--profile', 'tu', '--yes'], { env: env(), configHome: home })
     expect(del.code).toBe(0)
     const gone = await fetch(`${sandbox.orgUrl}/api/v1/users/${user.id}`, { headers: { Authorization: `SSWS ${sandbox.apiToken}` } })
     expect(gone.status).toBe(404)
@@ -243,7 +243,7 @@ describe('okta create-app against the sandbox', () => {
     expect(b.code).toBe(0)
     const serversBefore = await api<Json[]>('/api/v1/authorizationServers')
     const defaultPoliciesBefore = await api<Json[]>('/api/v1/authorizationServers/default/policies')
-    const del = await runMain(['okta', 'delete-app', '--profile', 'del-a', '--json'], { env: env(), configHome: home })
+    const del = await runMain(['okta', 'delete-app', '--profile', 'del-a', '--json', '--yes'], { env: env(), configHome: home })
     expect(del.stderr).not.toMatch(/^error/m)
     expect(del.code).toBe(0)
     const deleted = JSON.parse(del.stdout) as Json
@@ -255,7 +255,7 @@ describe('okta create-app against the sandbox', () => {
     expect(serversAfter.map((s) => s.id).sort()).toEqual(serversBefore.map((s) => s.id).filter((id) => id !== a.json?.authServerId).sort())
     expect(await api<Json[]>('/api/v1/authorizationServers/default/policies')).toEqual(defaultPoliciesBefore)
     // Re-running is harmless (everything is already gone).
-    const again = await runMain(['okta', 'delete-app', '--profile', 'del-a'], { env: env(), configHome: home })
+    const again = await runMain(['okta', 'delete-app', '--profile', 'del-a', '--yes'], { env: env(), configHome: home })
     expect(again.code).toBe(3)
   })
 

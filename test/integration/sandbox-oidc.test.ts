@@ -89,6 +89,8 @@ async function authorize(
   const result = await browse(oidc.buildAuthorizationUrl(config, params), {
     login: options.login ?? user?.login,
     password: options.password ?? user?.password,
+    // Identity Engine: new apps get the default two-factor policy; the demo user answers with its TOTP.
+    totpSecret: options.login === undefined || options.login === user?.login ? user?.totpSecret : undefined,
   })
   if (!result.redirect) {
     throw Object.assign(new Error(`authorization stopped on a page (${result.status})`), { html: result.html, status: result.status })
@@ -230,7 +232,7 @@ describe('sandbox OpenID Connect through openid-client', () => {
     const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid profile offline_access' })
     expect(device.verification_uri).toBe(`${sandbox.orgUrl}/oauth2/default/v1/device/activate`)
     const user = sandbox.users[0]
-    const page = await browse(device.verification_uri_complete ?? '', { login: user?.login, password: user?.password })
+    const page = await browse(device.verification_uri_complete ?? '', { login: user?.login, password: user?.password, totpSecret: user?.totpSecret })
     expect(page.status).toBe(200)
     const tokens = await oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0.05 })
     expect(tokens.access_token).toBeTruthy()
@@ -356,14 +358,16 @@ describe('sandbox OpenID Connect through openid-client', () => {
     sandbox.setAutoLogin(sandbox.users[0]?.login)
     try {
       const verifier = oidc.randomPKCECodeVerifier()
+      const state = oidc.randomState()
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: REDIRECT,
         scope: 'openid',
         code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
         code_challenge_method: 'S256',
+        state,
       })
       const result = await browse(url)
-      const tokens = await oidc.authorizationCodeGrant(config, result.redirect ?? new URL(REDIRECT), { pkceCodeVerifier: verifier })
+      const tokens = await oidc.authorizationCodeGrant(config, result.redirect ?? new URL(REDIRECT), { pkceCodeVerifier: verifier, expectedState: state })
       expect(tokens.claims()?.sub).toBe(sandbox.users[0]?.id)
       const logout = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token ?? '', post_logout_redirect_uri: 'http://127.0.0.1:8765/' })
       const out = await browse(logout)
@@ -391,6 +395,7 @@ describe('sandbox OpenID Connect through openid-client', () => {
         scope: 'openid',
         code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
         code_challenge_method: 'S256',
+        state: oidc.randomState(),
       })
       const page = await browse(url)
       expect(page.status).toBe(401)

@@ -252,10 +252,11 @@ describe('sandbox persistence', () => {
     const issuer = first.issuer('default')
     const config = await oidc.discovery(new URL(issuer), native.credentials.oauthClient.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] })
     const verifier = oidc.randomPKCECodeVerifier()
+    const state = oidc.randomState()
     const redirect = await browse(
-      oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'openid offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }),
+      oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'openid offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state }),
     )
-    const tokens = await oidc.authorizationCodeGrant(config, redirect.redirect ?? new URL('http://x'), { pkceCodeVerifier: verifier })
+    const tokens = await oidc.authorizationCodeGrant(config, redirect.redirect ?? new URL('http://x'), { pkceCodeVerifier: verifier, expectedState: state })
     const { apiToken, users, port } = first
     await first.close()
     expect(statSync(file).mode & 0o777).toBe(0o600)

@@ -27,7 +27,7 @@ describe('smoke', () => {
     const state = oidc.randomState()
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'openid profile email offline_access', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state })
     const user = sandbox.users[0]!
-    const result = await browse(url, { login: user.login, password: user.password })
+    const result = await browse(url, { login: user.login, password: user.password, totpSecret: user.totpSecret })
     const tokens = await oidc.authorizationCodeGrant(config, result.redirect!, { pkceCodeVerifier: verifier, expectedState: state })
     expect(tokens.refresh_token).toBeTruthy()
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!)

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { OktaError } from '../../src/sandbox/errors.js'
 import { validateApp } from '../../src/sandbox/management/apps.js'
 import { parseFilter } from '../../src/sandbox/management/router.js'
-import { evaluatePolicy } from '../../src/sandbox/oidc.js'
+import { evaluatePolicy } from '../../src/sandbox/oidc/policy.js'
 import { Org } from '../../src/sandbox/org.js'
 import type { SandboxState, ServerRecord } from '../../src/sandbox/store.js'
-import { FaultRegistry, RateLimiter } from '../../src/sandbox/traffic.js'
+import { FaultRegistry } from '../../src/sandbox/faults.js'
+import { RateLimiter } from '../../src/sandbox/rate-limits.js'
 
 function causes(fn: () => unknown): string[] {
   try {

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from '../../src/domain/errors.js'
 import { checkHttpUrl, checkIssuer } from '../../src/domain/urls.js'
 import { findTarget, requireRenderableTarget, requireTarget, targets } from '../../src/targets/index.js'
 import { isRenderable } from '../../src/targets/types.js'
+import { ROOT } from '../helpers/cli.js'
 
 const base = (url: string) => ({ baseUrl: new URL(url) })
 
@@ -78,8 +81,13 @@ describe('target registry', () => {
     expect(new Set(all).size).toBe(all.length)
   })
 
-  it('the four config targets are renderable; presets are not', () => {
-    expect(targets.filter(isRenderable).map((t) => t.name)).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'oauth2-proxy', 'grafana']))
+  it('the config targets are renderable (each with its templates); presets are not', () => {
+    const renderable = targets.filter(isRenderable).map((t) => t.name)
+    expect(renderable).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'gitlab', 'harbor', 'minio', 'jenkins', 'backstage', 'oauth2-proxy', 'grafana']))
+    for (const name of renderable) {
+      expect(existsSync(path.join(ROOT, 'templates', name)), `templates/${name}`).toBe(true)
+    }
+    expect(renderable).not.toContain('cli')
     for (const t of targets.filter((t) => !isRenderable(t))) {
       expect(() => requireRenderableTarget(t.name)).toThrow(/has no config files to render/)
     }

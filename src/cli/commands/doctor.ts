@@ -1,12 +1,13 @@
 import type { Command } from 'commander'
 import { allPassed, type CheckResult } from '../../domain/doctor.js'
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { parseAuthServerSelection } from '../../domain/provision-plan.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { checkMark } from '../output.js'
-import { collect, connectOkta } from './okta.js'
+import { confirmDestructive } from '../confirm.js'
+import { collect, connectOkta, describeChange } from './okta.js'
 import { runProvision, type ProvisionRequest } from './provision-options.js'
 
 interface DoctorOptions {
@@ -39,6 +40,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
       const profile = await deps.profiles.get(globals.profile)
       if (!profile) {
         throw new ConfigError(`no profile "${globals.profile}"`, {
+          code: ErrorCode.profileNotFound,
           hint: 'create it with `oidc-setup setup` or `oidc-setup okta create-app`, or pass --profile NAME',
         })
       }
@@ -115,8 +117,16 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         const writes = plan.changes.filter((ch) => ch.action !== 'unchanged').length
         const go =
           writes > 0 &&
-          (globals.yes || !c.interactive || (await deps.prompt.confirm(`apply ${writes} change(s) to ${okta.orgUrl}?`, true)))
+          (await confirmDestructive(c, {
+            action: `apply ${writes} change(s) to ${okta.orgUrl}`,
+            items: plan.changes.filter((ch) => ch.action !== 'unchanged').map((ch) => describeChange(ch, true)),
+            preview: `oidc-setup doctor --profile ${profile.name}`,
+          }))
+        if (writes > 0 && !go) {
+          out.notice('nothing changed in Okta')
+        }
         if (go) {
+          out.setInterruptAccount(`some repairs may already be applied in ${okta.orgUrl}; run \`oidc-setup doctor --profile ${profile.name}\` to see where it stands`)
           await runProvision(c, okta, fix, false)
           if (!globals.json) {
             out.info('checking again')

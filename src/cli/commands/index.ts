@@ -11,6 +11,7 @@ import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
 import { registerOktaDeleteApp } from './okta-delete-app.js'
 import { registerOktaShow } from './okta-show.js'
+import { registerProfiles } from './profiles.js'
 import { registerRenderConfig } from './render-config.js'
 import { registerSandbox } from './sandbox.js'
 import { registerTargets } from './targets.js'
@@ -31,6 +32,7 @@ export const commandModules: RegisterCommand[] = [
   registerToken,
   registerStatus,
   registerLogout,
+  registerProfiles,
   registerTargets,
   registerDoctor,
   registerSandbox,

@@ -1,4 +1,4 @@
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { DEFAULT_LOGIN_PORTS, LOOPBACK_CALLBACK_PATH } from '../../domain/loopback.js'
 import { commandBrowser } from '../../infra/browser-command.js'
 import { checkIssuerUrl } from '../../infra/oidc.js'
@@ -81,6 +81,7 @@ export const registerLogin: RegisterCommand = (program, ctx) => {
       } else {
         if (!profile) {
           throw new ConfigError(`profile "${globals.profile}" does not exist`, {
+          code: ErrorCode.profileNotFound,
             hint: 'create the app with `oidc-setup okta create-app --target cli --profile NAME`, or pass --issuer URL --client-id ID',
           })
         }

@@ -15,6 +15,10 @@ export const registerOktaAppsList: RegisterCommand = (program, ctx) => {
       const c = ctx.context(command)
       const admin = await connectOkta(c)
       const rows = await listManagedApps({ admin, profiles: c.deps.profiles })
+      // An unreadable profile only loses its name in the PROFILE column; it is named here with the way out.
+      for (const bad of (await c.deps.profiles.scan()).invalid) {
+        c.out.warn(`${bad.error.message}${bad.error.hint ? `; ${bad.error.hint}` : ''}`)
+      }
       if (c.globals.json) {
         c.out.json(rows)
         return
@@ -23,10 +27,10 @@ export const registerOktaAppsList: RegisterCommand = (program, ctx) => {
         c.out.info('no apps managed by oidc-setup in this org')
         return
       }
-      for (const r of rows) {
-        const profile = r.profile ? `${r.profile}${r.profileHere ? '' : ' (not on this machine)'}` : '-'
-        c.out.result(`${r.label}\t${r.clientId}\t${r.applicationType}\t${r.status}\tprofile: ${profile}`)
-      }
+      c.out.table(
+        ['LABEL', 'CLIENT ID', 'TYPE', 'STATUS', 'PROFILE'],
+        rows.map((r) => [r.label, r.clientId, r.applicationType, r.status, r.profile ? `${r.profile}${r.profileHere ? '' : ' (not on this machine)'}` : '-']),
+      )
     })
   withExamples(cmd, ['oidc-setup okta apps list', 'oidc-setup okta apps list --json'])
 }

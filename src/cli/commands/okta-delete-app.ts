@@ -1,5 +1,6 @@
 import { deleteApp } from '../../usecases/delete-app.js'
 import { UsageError } from '../../domain/errors.js'
+import { confirmDestructive } from '../confirm.js'
 import { withExamples, type RegisterCommand } from '../context.js'
 import { connectOkta, describeChange, oktaCommand } from './okta.js'
 
@@ -7,32 +8,47 @@ import { connectOkta, describeChange, oktaCommand } from './okta.js'
 export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
   const cmd = oktaCommand(program)
     .command('delete-app')
-    .description('deactivate and delete the Okta objects create-app made for a profile (and nothing else)')
+    .description('deactivate and delete the Okta objects create-app made for a profile (and nothing else); asks first, --yes off a terminal')
     .option('--dry-run', 'list what would be deleted and delete nothing')
     .action(async (options: { dryRun?: boolean }, command) => {
       const c = ctx.context(command)
-      const { deps, out, globals, interactive, profileExplicit } = c
+      const { deps, out, globals, profileExplicit } = c
       if (!profileExplicit) {
         throw new UsageError('okta delete-app needs an explicit --profile', {
-          hint: 'pass --profile NAME (oidc-setup okta apps list shows which profile owns which app)',
+          hint: 'pass --profile NAME (oidc-setup profiles list shows the profiles and their apps)',
         })
       }
       const dryRun = Boolean(options.dryRun)
-      if (!dryRun && interactive) {
-        const ok = await deps.prompt.confirm(`Delete the Okta app of profile "${globals.profile}" and everything created with it?`, false)
+      const admin = await connectOkta(c)
+      const useCaseDeps = {
+        admin,
+        profiles: deps.profiles,
+        secretStore: () => deps.secretStore({ kind: globals.secretStore }),
+      }
+      if (!dryRun && !globals.yes) {
+        // The confirmation lists exactly what the delete will remove: the use case's own dry run.
+        const plan = await deleteApp({ profile: globals.profile, dryRun: true }, useCaseDeps)
+        const ok = await confirmDestructive(c, {
+          action: `delete ${plan.changes.length} Okta object(s) of profile "${globals.profile}" in ${admin.orgUrl}`,
+          items: plan.changes.map((ch) => `${ch.type} "${ch.name}"${ch.id ? ` ${ch.id}` : ''}`),
+          preview: `oidc-setup okta delete-app --profile ${globals.profile} --dry-run`,
+        })
         if (!ok) {
-          out.info('nothing deleted')
+          out.notice('nothing deleted')
           return
         }
       }
-      const admin = await connectOkta(c)
+      if (!dryRun) {
+        out.setInterruptAccount(
+          `some Okta objects of profile "${globals.profile}" may already be deleted; run \`oidc-setup okta delete-app --profile ${globals.profile} --dry-run\` to see what remains, and without --dry-run to finish`,
+        )
+      }
       const result = await deleteApp(
         { profile: globals.profile, dryRun },
         {
-          admin,
-          profiles: deps.profiles,
-          secretStore: () => deps.secretStore({ kind: globals.secretStore }),
-          onChange: (change) => out.success(describeChange(change, dryRun)),
+          ...useCaseDeps,
+          // A dry run deletes nothing, so its lines carry no ✓.
+          onChange: (change) => (dryRun ? out.info(`- ${describeChange(change, true)}`) : out.success(describeChange(change, false))),
         },
       )
       if (!result.changes.length && !result.skipped.length) {
@@ -50,6 +66,9 @@ export const registerOktaDeleteApp: RegisterCommand = (program, ctx) => {
         })
       } else {
         out.result(`${dryRun ? 'would delete' : 'deleted'} ${result.changes.length} object(s) of profile ${result.profile}`)
+      }
+      if (!dryRun) {
+        out.hint(`profile "${result.profile}" now keeps only how to reach the org; \`oidc-setup profiles remove ${result.profile}\` forgets it`)
       }
     })
   withExamples(cmd, [

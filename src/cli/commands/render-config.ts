@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import { ConfigError, UsageError } from '../../domain/errors.js'
+import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
@@ -15,6 +15,7 @@ import {
   type RenderConfigResult,
   type RenderMode,
 } from '../../usecases/render-config.js'
+import { confirmDestructive } from '../confirm.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import type { Output } from '../output.js'
 import { readSecretInput } from '../secret-input.js'
@@ -88,6 +89,7 @@ async function resolveProfile(c: ActionContext): Promise<Profile | undefined> {
   const profile = await c.deps.profiles.get(c.globals.profile)
   if (!profile && c.profileExplicit) {
     throw new ConfigError(`profile "${c.globals.profile}" does not exist`, {
+          code: ErrorCode.profileNotFound,
       hint: `create it with oidc-setup okta create-app --profile ${c.globals.profile}, or pass --issuer, --client-id and --base-url`,
     })
   }
@@ -188,10 +190,25 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
 
   const existing: ExistingPolicy = options.merge ? 'merge' : options.force ? 'force' : 'refuse'
   const mode: RenderMode = options.stdout ? 'stdout' : options.dryRun ? 'dry-run' : 'write'
-  const result = await renderConfig(
-    { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, mode, settings },
-    { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 },
-  )
+  const input = { target, issuer, clientId, clientSecret, baseUrl, outDir: options.out, format: options.format, existing, settings }
+  const renderDeps = { fs: deps.fs, cwd: deps.io.cwd, templatesDir: templatesDir(), randomBase64 }
+  if (existing === 'force' && mode === 'write' && !globals.yes) {
+    // --force replaces the user's files: the dry run says exactly which, before anything is written.
+    const plan = await renderConfig({ ...input, mode: 'dry-run' }, renderDeps)
+    const replaced = plan.files.filter((f) => f.action === 'overwrite')
+    if (
+      replaced.length > 0 &&
+      !(await confirmDestructive(c, {
+        action: `replace ${replaced.length} existing file(s) in ${options.out} (a .bak copy of each is kept)`,
+        items: replaced.map((f) => f.path),
+        preview: 'oidc-setup render-config … --dry-run',
+      }))
+    ) {
+      out.notice('nothing written')
+      return
+    }
+  }
+  const result = await renderConfig({ ...input, mode }, renderDeps)
   for (const file of result.files) {
     for (const secret of file.secrets) {
       out.registerSecret(secret)
@@ -199,8 +216,15 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   }
   await report(result, mode, issuer.kind, c)
   if (mode === 'write' && !globals.json) {
+    const merged = result.files.filter((f) => f.action === 'merge')
     for (const step of target.nextSteps(options.format)) {
-      out.hint(step)
+      // After a --merge the file is already the merged one: "re-run with --merge" would send the user in circles.
+      if (!(merged.length && /--merge/.test(step))) {
+        out.hint(step)
+      }
+    }
+    if (merged.length) {
+      out.hint(`${merged.map((f) => f.path).join(', ')} merged in place; restart ${target.title} to apply it`)
     }
   }
 }

@@ -7,6 +7,38 @@ interface StartOptions {
   port: string
   state?: string
   autoLogin?: string
+  orgProfile: string
+  customDomain?: string
+  apiAccessManagement: boolean
+  eventualConsistency?: string
+  maskClientSecrets?: boolean
+}
+
+function parseProfile(value: string): 'oie' | 'classic' {
+  if (value !== 'oie' && value !== 'classic') {
+    throw new UsageError(`--org-profile must be oie or classic, not "${value}"`, { hint: 'oie is an Identity Engine org (all new orgs), classic a Classic Engine one' })
+  }
+  return value
+}
+
+function parseCustomDomain(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`--custom-domain must be a URL, not "${value}"`, { hint: 'e.g. --custom-domain http://localhost:0 (port 0 = the sandbox\'s port)' })
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash) {
+    throw new UsageError(`--custom-domain must be an http(s) origin without a path, not "${value}"`, { hint: 'e.g. --custom-domain http://localhost:0' })
+  }
+  return url.origin
+}
+
+function parseMs(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 600_000) {
+    throw new UsageError(`--eventual-consistency must be milliseconds from 0 to 600000, not "${value}"`, { hint: 'e.g. --eventual-consistency 2000' })
+  }
+  return Number(value)
 }
 
 function parsePort(value: string): number {
@@ -32,14 +64,31 @@ export const registerSandbox: RegisterCommand = (program, ctx) => {
     .option('--port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--state <file>', 'keep the org in this file (atomic writes, 0600) so a restart keeps apps, servers and users')
     .option('--auto-login <login>', 'complete every sign-in as this user without showing the login form (for scripts)')
+    .option('--org-profile <profile>', 'oie (Identity Engine: authentication policies, two-factor sign-in) or classic', 'oie')
+    .option('--custom-domain <url>', 'also answer as this custom domain (e.g. http://localhost:0); new apps get issuer_mode CUSTOM_URL')
+    .option('--no-api-access-management', 'an org without API Access Management: /api/v1/authorizationServers answers 401 E0000015')
+    .option('--eventual-consistency <ms>', 'deactivations, deletions and group assignments settle only after this many ms, as on Okta')
+    .option('--mask-client-secrets', 'the secrets API elides client_secret outside the create response, as Okta may')
     .action(async (options: StartOptions, command: Command) => {
       const { deps, out, globals } = ctx.context(command)
       const port = parsePort(options.port)
+      const orgProfile = parseProfile(options.orgProfile)
+      const customDomain = options.customDomain === undefined ? undefined : parseCustomDomain(options.customDomain)
+      const eventualConsistencyMs = options.eventualConsistency === undefined ? undefined : parseMs(options.eventualConsistency)
       const state = options.state === undefined ? undefined : path.resolve(deps.io.cwd, options.state)
       const { startSandbox } = await import('../../sandbox/index.js')
       let running: Awaited<ReturnType<typeof startSandbox>>
       try {
-        running = await startSandbox({ port, ...(state ? { state } : {}), ...(options.autoLogin ? { autoLogin: options.autoLogin } : {}) })
+        running = await startSandbox({
+          port,
+          ...(state ? { state } : {}),
+          ...(options.autoLogin ? { autoLogin: options.autoLogin } : {}),
+          orgProfile,
+          ...(customDomain ? { customDomain } : {}),
+          apiAccessManagement: options.apiAccessManagement,
+          ...(eventualConsistencyMs !== undefined ? { eventualConsistencyMs } : {}),
+          maskClientSecrets: options.maskClientSecrets === true,
+        })
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         if (code === 'EADDRINUSE') {
@@ -61,7 +110,17 @@ export const registerSandbox: RegisterCommand = (program, ctx) => {
         const user = running.users[0]
         out.registerSecret(running.apiToken)
         if (globals.json) {
-          out.json({ orgUrl: running.orgUrl, apiToken: running.apiToken, user: { login: user?.login, password: user?.password } })
+          out.json({
+            orgUrl: running.orgUrl,
+            apiToken: running.apiToken,
+            user: { login: user?.login, password: user?.password, totpSecret: user?.totpSecret },
+            orgProfile: running.mode.profile,
+            ...(running.customDomainUrl ? { customDomain: running.customDomainUrl } : {}),
+            apiAccessManagement: running.mode.apiAccessManagement,
+            eventualConsistencyMs: running.mode.eventualConsistencyMs,
+            maskClientSecrets: running.mode.maskClientSecrets,
+            testLogin: `${running.orgUrl}/sandbox/v1/test-login`,
+          })
         } else {
           out.result(
             [
@@ -69,10 +128,12 @@ export const registerSandbox: RegisterCommand = (program, ctx) => {
               `apiToken  ${running.apiToken}`,
               `login     ${user?.login ?? ''}`,
               `password  ${user?.password ?? ''}`,
+              ...(user?.totpSecret ? [`totp      ${user.totpSecret} (base32 TOTP seed of the second factor)`] : []),
+              ...(running.customDomainUrl ? [`custom    ${running.customDomainUrl}`] : []),
             ].join('\n'),
           )
         }
-        out.success(`sandbox org running at ${running.orgUrl}${state ? ` (state in ${state})` : ' (in memory)'}`)
+        out.success(`sandbox org running at ${running.orgUrl}${state ? ` (state in ${state})` : ' (in memory)'}, ${orgProfile === 'oie' ? 'Identity Engine' : 'Classic Engine'}`)
         out.hint(`issuers: ${running.orgUrl} (org) and ${running.issuer('default')} (default server)`)
         out.hint(`use it: oidc-setup okta configure --org-url ${running.orgUrl} (it asks for the apiToken above), or set OKTA_CLIENT_ORGURL and OKTA_CLIENT_TOKEN`)
         if (options.autoLogin) {
@@ -95,5 +156,6 @@ export const registerSandbox: RegisterCommand = (program, ctx) => {
     'oidc-setup sandbox start',
     'oidc-setup sandbox start --port 8080 --state ./sandbox-org.json',
     'oidc-setup sandbox start --json --auto-login demo@example.com',
+    'oidc-setup sandbox start --org-profile classic --custom-domain http://localhost:0 --eventual-consistency 2000',
   ])
 }

@@ -42,6 +42,9 @@ export const registerToken: RegisterCommand = (program, ctx) => {
         },
       )
       out.registerSecret(result.token)
+      for (const warning of result.warnings) {
+        out.warn(warning)
+      }
       const expiresAt = result.expiresAt === undefined ? null : new Date(result.expiresAt * 1000).toISOString()
       if (format === 'exec-credential') {
         out.data(JSON.stringify(execCredential(result.token, result.expiresAt)))

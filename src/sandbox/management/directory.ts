@@ -1,7 +1,8 @@
-import { OktaError, notFound, validationError, validationErrors } from '../errors.js'
+import { OktaError, validationError, validationErrors } from '../errors.js'
 import type { Org } from '../org.js'
-import type { GroupRecord, TrustedOriginRecord, UserRecord } from '../store.js'
+import type { GroupRecord, UserRecord } from '../store.js'
 import { asObject, asStringArray, clone, isObject, newId, now, type JsonObject } from '../util.js'
+import { bodyObject } from './resource.js'
 import { noContent, ok, paginate, search, type ApiRequest, type ApiResponse, type Router } from './router.js'
 
 function renderGroup(org: Org, g: GroupRecord): JsonObject {
@@ -21,27 +22,6 @@ function renderGroup(org: Org, g: GroupRecord): JsonObject {
 function renderUser(org: Org, u: UserRecord): JsonObject {
   const href = `${org.orgUrl}/api/v1/users/${u.id}`
   return { id: u.id, ...clone(u.user), _links: { self: { href } } }
-}
-
-function renderOrigin(org: Org, o: TrustedOriginRecord): JsonObject {
-  const href = `${org.orgUrl}/api/v1/trustedOrigins/${o.id}`
-  return {
-    id: o.id,
-    ...clone(o.origin),
-    _links: {
-      self: { href, hints: { allow: ['GET', 'PUT', 'DELETE'] } },
-      ...(o.origin.status === 'ACTIVE'
-        ? { deactivate: { href: `${href}/lifecycle/deactivate`, hints: { allow: ['POST'] } } }
-        : { activate: { href: `${href}/lifecycle/activate`, hints: { allow: ['POST'] } } }),
-    },
-  }
-}
-
-function body(req: ApiRequest, name: string): JsonObject {
-  if (!isObject(req.body)) {
-    throw validationError(name, `${name}: The request body must be a JSON object.`)
-  }
-  return req.body
 }
 
 function validateGroupProfile(b: JsonObject, org: Org, existing?: GroupRecord): JsonObject {
@@ -103,17 +83,21 @@ function passwordOf(b: JsonObject): string | undefined {
   return value
 }
 
-/** Registers `/api/v1/groups/**`, `/api/v1/users/**` and `/api/v1/trustedOrigins/**`. */
+/** Registers `/api/v1/groups/**` and `/api/v1/users/**`. */
 export function registerDirectory(router: Router, org: Org): void {
   // Groups.
-  router.add('GET', '/api/v1/groups', (req) =>
-    paginate(search(org.state.groups.map((g) => renderGroup(org, g)), req, ['profile.name'], ['id', 'type', 'lastUpdated', 'lastMembershipUpdated', 'profile.name']), req, {
-      defaultLimit: 10000,
-      maxLimit: 10000,
-    }),
-  )
+  router.add('GET', '/api/v1/groups', (req) => {
+    const found = search(org.state.groups.map((g) => renderGroup(org, g)), req, ['profile.name'], ['id', 'type', 'lastUpdated', 'lastMembershipUpdated', 'profile.name'])
+    if (req.query.has('q')) {
+      // "Paging and searching are currently mutually exclusive. You can't page a query. The default limit for a query
+      // is 300 results." (spec: GET /api/v1/groups, parameter q): no `after`, no next link, at most 300 (or `limit`).
+      const limit = Number(req.query.get('limit') ?? 300)
+      return ok(found.slice(0, Number.isInteger(limit) && limit > 0 ? Math.min(limit, 300) : 300), 200)
+    }
+    return paginate(found, req, { defaultLimit: 10000, maxLimit: 10000 })
+  })
   router.add('POST', '/api/v1/groups', (req) => {
-    const profile = validateGroupProfile(body(req, 'group'), org)
+    const profile = validateGroupProfile(bodyObject(req, 'group'), org)
     const t = now()
     const g: GroupRecord = {
       id: newId('00g'),
@@ -132,7 +116,7 @@ export function registerDirectory(router: Router, org: Org): void {
         { errorSummary: 'The Everyone group cannot be changed.' },
       ])
     }
-    g.group.profile = validateGroupProfile(body(req, 'group'), org, g)
+    g.group.profile = validateGroupProfile(bodyObject(req, 'group'), org, g)
     g.group.lastUpdated = now()
     org.changed()
     return ok(renderGroup(org, g))
@@ -184,7 +168,7 @@ export function registerDirectory(router: Router, org: Org): void {
     ),
   )
   router.add('POST', '/api/v1/users', (req) => {
-    const b = body(req, 'user')
+    const b = bodyObject(req, 'user')
     const profile = validateUserProfile(b, org)
     const password = passwordOf(b)
     const groupIds = asStringArray(b.groupIds) ?? []
@@ -220,7 +204,7 @@ export function registerDirectory(router: Router, org: Org): void {
   // POST updates the profile partially, PUT replaces it; both may set a new password.
   const updateUser = (req: ApiRequest, partial: boolean): ApiResponse => {
     const u = org.user(req.params.userId ?? '')
-    const b = body(req, 'user')
+    const b = bodyObject(req, 'user')
     if (!partial) {
       u.user.profile = validateUserProfile(b, org, u)
     } else if (isObject(b.profile)) {
@@ -280,96 +264,4 @@ export function registerDirectory(router: Router, org: Org): void {
   router.add('POST', '/api/v1/users/:userId/lifecycle/deactivate', userLifecycle('DEPROVISIONED'))
   router.add('POST', '/api/v1/users/:userId/lifecycle/suspend', userLifecycle('SUSPENDED'))
   router.add('POST', '/api/v1/users/:userId/lifecycle/unsuspend', userLifecycle('ACTIVE'))
-
-  // Trusted origins.
-  const validateOrigin = (b: JsonObject, existing?: TrustedOriginRecord): JsonObject => {
-    const causes: Array<{ field: string; message: string }> = []
-    if (typeof b.name !== 'string' || !b.name.trim()) {
-      causes.push({ field: 'name', message: 'The field cannot be left blank' })
-    }
-    let origin: string | undefined
-    if (typeof b.origin !== 'string') {
-      causes.push({ field: 'origin', message: 'The field cannot be left blank' })
-    } else {
-      try {
-        const url = new URL(b.origin)
-        if (url.origin !== b.origin.replace(/\/$/, '') || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-          throw new Error('not an origin')
-        }
-        origin = url.origin
-      } catch {
-        causes.push({ field: 'origin', message: `'${b.origin}' is not a valid origin (scheme://host[:port]).` })
-      }
-    }
-    if (origin && org.state.trustedOrigins.some((o) => o !== existing && o.origin.origin === origin)) {
-      causes.push({ field: 'origin', message: 'An object with this field already exists in the current organization' })
-    }
-    const scopes = Array.isArray(b.scopes) ? b.scopes : []
-    if (scopes.length === 0) {
-      causes.push({ field: 'scopes', message: "'scopes' is required." })
-    }
-    for (const s of scopes) {
-      if (!['CORS', 'REDIRECT', 'IFRAME_EMBED'].includes(String(asObject(s).type))) {
-        causes.push({ field: 'scopes', message: `'${String(asObject(s).type)}' is not a valid scope type; use CORS, REDIRECT or IFRAME_EMBED.` })
-      }
-    }
-    if (causes.length) {
-      throw validationErrors(causes)
-    }
-    const t = now()
-    return {
-      name: b.name,
-      origin,
-      scopes: scopes.map((s) => {
-        const o = asObject(s)
-        return { type: o.type, ...(o.allowedOktaApps !== undefined ? { allowedOktaApps: o.allowedOktaApps } : {}) }
-      }),
-      status: existing?.origin.status ?? 'ACTIVE',
-      created: existing?.origin.created ?? t,
-      createdBy: existing?.origin.createdBy ?? org.state.users[0]?.id ?? null,
-      lastUpdated: t,
-      lastUpdatedBy: org.state.users[0]?.id ?? null,
-    }
-  }
-  const origin = (req: ApiRequest): TrustedOriginRecord => {
-    const found = org.state.trustedOrigins.find((o) => o.id === req.params.originId)
-    if (!found) {
-      throw notFound(req.params.originId ?? '', 'TrustedOrigin')
-    }
-    return found
-  }
-  router.add('GET', '/api/v1/trustedOrigins', (req) =>
-    paginate(search(org.state.trustedOrigins.map((o) => renderOrigin(org, o)), req, ['name', 'origin'], ['name', 'origin', 'status', 'type', 'id']), req, {
-      defaultLimit: 20,
-      maxLimit: 200,
-    }),
-  )
-  router.add('POST', '/api/v1/trustedOrigins', (req) => {
-    const o: TrustedOriginRecord = { id: newId('tos'), origin: validateOrigin(body(req, 'trustedOrigin')) }
-    org.state.trustedOrigins.push(o)
-    org.changed()
-    return ok(renderOrigin(org, o))
-  })
-  router.add('GET', '/api/v1/trustedOrigins/:originId', (req) => ok(renderOrigin(org, origin(req))))
-  router.add('PUT', '/api/v1/trustedOrigins/:originId', (req) => {
-    const o = origin(req)
-    o.origin = validateOrigin(body(req, 'trustedOrigin'), o)
-    org.changed()
-    return ok(renderOrigin(org, o))
-  })
-  router.add('DELETE', '/api/v1/trustedOrigins/:originId', (req) => {
-    const o = origin(req)
-    org.state.trustedOrigins = org.state.trustedOrigins.filter((x) => x !== o)
-    org.changed()
-    return noContent()
-  })
-  const originLifecycle = (status: string) => (req: ApiRequest) => {
-    const o = origin(req)
-    o.origin.status = status
-    o.origin.lastUpdated = now()
-    org.changed()
-    return ok(renderOrigin(org, o))
-  }
-  router.add('POST', '/api/v1/trustedOrigins/:originId/lifecycle/activate', originLifecycle('ACTIVE'))
-  router.add('POST', '/api/v1/trustedOrigins/:originId/lifecycle/deactivate', originLifecycle('INACTIVE'))
 }

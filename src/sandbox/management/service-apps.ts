@@ -3,7 +3,8 @@ import { OktaError, notFound, validationError } from '../errors.js'
 import { clientIdOf, type Org } from '../org.js'
 import type { AppRecord, RoleRecord, ScopeGrantRecord } from '../store.js'
 import { asObject, newId, now, type JsonObject } from '../util.js'
-import { noContent, ok, type ApiRequest, type Router } from './router.js'
+import { registerCollection } from './resource.js'
+import type { Router } from './router.js'
 
 /** The Okta API scopes the sandbox knows (the org authorization server mints them for granted service apps). */
 export const OKTA_API_SCOPES = [
@@ -105,92 +106,66 @@ function renderRole(org: Org, app: AppRecord, r: RoleRecord): JsonObject {
 
 /** Registers `/api/v1/apps/{appId}/grants/**` and `/oauth2/v1/clients/{clientId}/roles/**`. */
 export function registerServiceApps(router: Router, org: Org): void {
-  const app = (req: ApiRequest): AppRecord => org.app(req.params.appId ?? '')
-  router.add('GET', '/api/v1/apps/:appId/grants', (req) => {
-    const a = app(req)
-    return ok((a.grants ?? []).map((g) => renderGrant(org, a, g)))
-  })
-  router.add('POST', '/api/v1/apps/:appId/grants', (req) => {
-    const a = app(req)
-    const body = asObject(req.body)
-    if (body.issuer !== org.orgUrl) {
-      throw validationError('issuer', `issuer: The issuer must be the org authorization server, ${org.orgUrl}.`)
-    }
-    if (typeof body.scopeId !== 'string' || !OKTA_API_SCOPES.includes(body.scopeId)) {
-      throw validationError('scopeId', `scopeId: '${String(body.scopeId)}' is not an Okta API scope.`)
-    }
-    a.grants ??= []
-    let grant = a.grants.find((g) => g.scopeId === body.scopeId)
-    if (!grant) {
-      const t = now()
-      grant = { id: newId('oag'), issuer: org.orgUrl, scopeId: body.scopeId, created: t, lastUpdated: t }
-      a.grants.push(grant)
-      org.changed()
-    }
-    return ok(renderGrant(org, a, grant), 201)
-  })
-  router.add('GET', '/api/v1/apps/:appId/grants/:grantId', (req) => {
-    const a = app(req)
-    const grant = (a.grants ?? []).find((g) => g.id === req.params.grantId)
-    if (!grant) {
-      throw notFound(req.params.grantId ?? '', 'OAuth2ScopeConsentGrant')
-    }
-    return ok(renderGrant(org, a, grant))
-  })
-  router.add('DELETE', '/api/v1/apps/:appId/grants/:grantId', (req) => {
-    const a = app(req)
-    const before = a.grants?.length ?? 0
-    a.grants = (a.grants ?? []).filter((g) => g.id !== req.params.grantId)
-    if (a.grants.length === before) {
-      throw notFound(req.params.grantId ?? '', 'OAuth2ScopeConsentGrant')
-    }
-    org.changed()
-    return noContent()
+  registerCollection<AppRecord, ScopeGrantRecord>(router, org, {
+    path: '/api/v1/apps/:appId/grants',
+    param: 'grantId',
+    type: 'OAuth2ScopeConsentGrant',
+    parent: (req) => org.app(req.params.appId ?? ''),
+    items: (a) => a.grants ?? [],
+    idOf: (g) => g.id,
+    render: (a, g) => renderGrant(org, a, g),
+    create: (req, a) => {
+      const body = asObject(req.body)
+      if (body.issuer !== org.orgUrl) {
+        throw validationError('issuer', `issuer: The issuer must be the org authorization server, ${org.orgUrl}.`)
+      }
+      if (typeof body.scopeId !== 'string' || !OKTA_API_SCOPES.includes(body.scopeId)) {
+        throw validationError('scopeId', `scopeId: '${String(body.scopeId)}' is not an Okta API scope.`)
+      }
+      a.grants ??= []
+      let grant = a.grants.find((g) => g.scopeId === body.scopeId)
+      if (!grant) {
+        const t = now()
+        grant = { id: newId('oag'), issuer: org.orgUrl, scopeId: body.scopeId, created: t, lastUpdated: t }
+        a.grants.push(grant)
+      }
+      return grant
+    },
+    remove: (a, g) => {
+      a.grants = (a.grants ?? []).filter((x) => x !== g)
+    },
   })
 
-  const client = (req: ApiRequest): AppRecord => {
-    const found = org.appByClientId(req.params.clientId ?? '')
-    if (!found) {
-      throw notFound(req.params.clientId ?? '', 'OAuth2Client')
-    }
-    return found
-  }
-  router.add('GET', '/oauth2/v1/clients/:clientId/roles', (req) => {
-    const a = client(req)
-    return ok((a.roles ?? []).map((r) => renderRole(org, a, r)))
-  })
-  router.add('POST', '/oauth2/v1/clients/:clientId/roles', (req) => {
-    const a = client(req)
-    const type = asObject(req.body).type
-    if (typeof type !== 'string' || !ROLE_TYPES[type]) {
-      throw validationError('type', `type: '${String(type)}' is not a role type the sandbox knows (${Object.keys(ROLE_TYPES).join(', ')}).`)
-    }
-    a.roles ??= []
-    let role = a.roles.find((r) => r.type === type)
-    if (!role) {
-      const t = now()
-      role = { id: newId('irb'), type, created: t, lastUpdated: t }
-      a.roles.push(role)
-      org.changed()
-    }
-    return ok(renderRole(org, a, role), 201)
-  })
-  router.add('GET', '/oauth2/v1/clients/:clientId/roles/:roleId', (req) => {
-    const a = client(req)
-    const role = (a.roles ?? []).find((r) => r.id === req.params.roleId)
-    if (!role) {
-      throw notFound(req.params.roleId ?? '', 'RoleAssignment')
-    }
-    return ok(renderRole(org, a, role))
-  })
-  router.add('DELETE', '/oauth2/v1/clients/:clientId/roles/:roleId', (req) => {
-    const a = client(req)
-    const before = a.roles?.length ?? 0
-    a.roles = (a.roles ?? []).filter((r) => r.id !== req.params.roleId)
-    if (a.roles.length === before) {
-      throw notFound(req.params.roleId ?? '', 'RoleAssignment')
-    }
-    org.changed()
-    return noContent()
+  registerCollection<AppRecord, RoleRecord>(router, org, {
+    path: '/oauth2/v1/clients/:clientId/roles',
+    param: 'roleId',
+    type: 'RoleAssignment',
+    parent: (req) => {
+      const found = org.appByClientId(req.params.clientId ?? '')
+      if (!found) {
+        throw notFound(req.params.clientId ?? '', 'OAuth2Client')
+      }
+      return found
+    },
+    items: (a) => a.roles ?? [],
+    idOf: (r) => r.id,
+    render: (a, r) => renderRole(org, a, r),
+    create: (req, a) => {
+      const type = asObject(req.body).type
+      if (typeof type !== 'string' || !ROLE_TYPES[type]) {
+        throw validationError('type', `type: '${String(type)}' is not a role type the sandbox knows (${Object.keys(ROLE_TYPES).join(', ')}).`)
+      }
+      a.roles ??= []
+      let role = a.roles.find((r) => r.type === type)
+      if (!role) {
+        const t = now()
+        role = { id: newId('irb'), type, created: t, lastUpdated: t }
+        a.roles.push(role)
+      }
+      return role
+    },
+    remove: (a, r) => {
+      a.roles = (a.roles ?? []).filter((x) => x !== r)
+    },
   })
 }

@@ -1,24 +1,8 @@
-// Request log, rate limits and fault injection: the parts of the sandbox that shape traffic rather than serve it.
-
-/** One request the sandbox received. */
-export interface RequestLogEntry {
-  method: string
-  /** Path without the query string. */
-  path: string
-  /** Path with the query string. */
-  url: string
-  /** HTTP status sent; 0 when the connection was dropped (fault injection) or closed before a response. */
-  status: number
-  /** When the request arrived (ms since the epoch). */
-  time: number
-  durationMs: number
-}
-
-/** A per-endpoint limit: at most `limit` requests per `windowSeconds` (Okta: per minute). */
-export interface RateLimit {
-  limit: number
-  windowSeconds?: number
-}
+// Fault injection: latency, dropped connections, injected errors and 429s on matching requests.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { OktaError } from './errors.js'
+import { sendError, sleep } from './http.js'
+import type { RateLimiter } from './rate-limits.js'
 
 /**
  * A fault to inject on matching requests.
@@ -147,85 +131,55 @@ export class FaultRegistry implements Faults {
   }
 }
 
-interface Window {
-  start: number
-  count: number
-}
-
-/** The outcome of counting one request against its bucket. */
-export interface RateDecision {
-  allowed: boolean
-  headers: Record<string, string>
-}
-
-/** Default limit when none is configured for a path: high enough never to bite, reported like Okta. */
-const DEFAULT_LIMIT: Required<RateLimit> = { limit: 1_000_000, windowSeconds: 60 }
-
 /**
- * Fixed-window rate limits per bucket. A bucket is the longest configured path prefix that matches, else the first
- * three path segments (`/api/v1/apps`), like Okta's per-endpoint buckets.
+ * Applies the faults that fire for a request and the rate limit: waits out injected latency, drops the connection,
+ * or answers an injected error or a 429. Returns true when the request is answered (or dropped) and must not be
+ * handled; with a `drop after` fault the request is handled and only its answer is lost.
  */
-export class RateLimiter {
-  private readonly limits = new Map<string, Required<RateLimit>>()
-  private readonly windows = new Map<string, Window>()
-
-  constructor(initial: Record<string, number | RateLimit> = {}) {
-    for (const [prefix, value] of Object.entries(initial)) {
-      this.set(prefix, value)
-    }
+export async function applyFaults(
+  faults: FaultRegistry,
+  limiter: RateLimiter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Promise<boolean> {
+  const fired = faults.take(method, path)
+  const latency = faults.latencyMs + fired.reduce((sum, f) => sum + (f.kind === 'latency' ? (f.latencyMs ?? 0) : 0), 0)
+  if (latency > 0) {
+    await sleep(latency)
   }
-
-  /** Sets (or with `limit` Infinity/≤0 lifts) the limit of the bucket for `prefix`. */
-  set(prefix: string, value: number | RateLimit): void {
-    const limit = typeof value === 'number' ? { limit: value } : value
-    if (!Number.isFinite(limit.limit) || limit.limit <= 0) {
-      this.limits.delete(prefix)
-    } else {
-      this.limits.set(prefix, { limit: limit.limit, windowSeconds: limit.windowSeconds ?? 60 })
-    }
-    this.windows.delete(prefix)
+  if (fired.some((f) => f.kind === 'drop' && f.when !== 'after')) {
+    req.socket.destroy()
+    return true
   }
-
-  private bucket(path: string): { key: string; limit: Required<RateLimit> } {
-    let best: string | undefined
-    for (const prefix of this.limits.keys()) {
-      if (path.startsWith(prefix) && (best === undefined || prefix.length > best.length)) {
-        best = prefix
-      }
+  if (fired.some((f) => f.kind === 'drop' && f.when === 'after')) {
+    // The request is handled (a create happens) but the client never sees the answer.
+    const drop = (): ServerResponse => {
+      req.socket.destroy()
+      return res
     }
-    if (best !== undefined) {
-      return { key: best, limit: this.limits.get(best) ?? DEFAULT_LIMIT }
-    }
-    return { key: path.split('/').slice(0, 4).join('/'), limit: DEFAULT_LIMIT }
+    res.writeHead = drop as unknown as typeof res.writeHead
+    res.write = (() => (drop(), true)) as unknown as typeof res.write
+    res.end = drop as unknown as typeof res.end
   }
-
-  /** Counts a request; says whether it may proceed and which X-Rate-Limit-* headers to send. */
-  count(path: string, nowMs = Date.now()): RateDecision {
-    const { key, limit } = this.bucket(path)
-    let window = this.windows.get(key)
-    if (!window || nowMs >= window.start + limit.windowSeconds * 1000) {
-      window = { start: nowMs, count: 0 }
-      this.windows.set(key, window)
-    }
-    window.count += 1
-    const allowed = window.count <= limit.limit
-    return {
-      allowed,
-      headers: {
-        'X-Rate-Limit-Limit': String(limit.limit),
-        'X-Rate-Limit-Remaining': String(Math.max(0, limit.limit - window.count)),
-        'X-Rate-Limit-Reset': String(Math.ceil((window.start + limit.windowSeconds * 1000) / 1000)),
-      },
-    }
+  const decision = limiter.count(path)
+  for (const [k, v] of Object.entries(decision.headers)) {
+    res.setHeader(k, v)
   }
-
-  /** Headers of an exhausted window (for injected 429s). */
-  exhausted(path: string, nowMs = Date.now()): Record<string, string> {
-    const { limit } = this.bucket(path)
-    return {
-      'X-Rate-Limit-Limit': String(limit.limit),
-      'X-Rate-Limit-Remaining': '0',
-      'X-Rate-Limit-Reset': String(Math.ceil(nowMs / 1000)),
-    }
+  const injected429 = fired.find((f) => f.kind === 'rateLimit')
+  if (injected429 || !decision.allowed) {
+    sendError(res, new OktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', [], injected429 ? limiter.exhausted(path) : {}))
+    return true
   }
+  const injectedError = fired.find((f) => f.kind === 'error')
+  if (injectedError) {
+    const status = injectedError.status ?? 500
+    sendError(
+      res,
+      status >= 500 ? new OktaError(status, 'E0000009', 'Internal Server Error') : new OktaError(status, 'E0000001', 'Api validation failed: injected fault'),
+    )
+    return true
+  }
+  return false
 }
