@@ -11,6 +11,7 @@ import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
 import { pomerium } from './pomerium.js'
 import { presetTargets } from './presets.js'
+import { vault } from './vault.js'
 import { isRenderable, type RenderableTarget, type TargetModule } from './types.js'
 
 /**
@@ -24,6 +25,7 @@ export const targets: readonly TargetModule[] = [
   openmetadata,
   oauth2Proxy,
   grafana,
+  vault,
   // Application targets (issue 14).
   gitlab,
   harbor,

@@ -260,6 +260,35 @@ const backstageYaml: Inspector = (text, file) => {
   }
 }
 
+function jsonObject(text: string, file: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>
+    }
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`could not parse ${file} as a JSON object`, { hint: 'render it again with `oidc-setup render-config --target vault`' })
+}
+
+const jsonString = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined)
+
+const vaultConfig: Inspector = (text, file) => {
+  const body = jsonObject(text, file)
+  return {
+    issuer: jsonString(body.oidc_discovery_url),
+    clientId: jsonString(body.oidc_client_id),
+    clientSecret: jsonString(body.oidc_client_secret),
+  }
+}
+
+const vaultRole: Inspector = (text, file) => {
+  const body = jsonObject(text, file)
+  const list = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined)
+  return { clientId: list(body.bound_audiences)?.[0], redirectUris: list(body.allowed_redirect_uris) }
+}
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   gitlab: { 'gitlab.rb': gitlabRb, 'gitlab-openid-connect-secret.yaml': gitlabSecret },
   harbor: { 'harbor-oidc.json': harborJson },
@@ -271,6 +300,7 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
   'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
+  vault: { 'oidc-config.json': vaultConfig, 'oidc-role.json': vaultRole },
   grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
 
@@ -293,7 +323,7 @@ export function inspectConfigFile(target: string, file: string, text: string): I
   if (
     (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) ||
     (target === 'gitlab' && base === 'gitlab-values.yaml') ||
-    (target === 'harbor' && base.endsWith('.sh'))
+    ((target === 'harbor' || target === 'vault') && base.endsWith('.sh'))
   ) {
     return undefined
   }
