@@ -1,4 +1,5 @@
 import { UsageError } from '../domain/errors.js'
+import { argocd } from './argocd.js'
 import { backstage } from './backstage.js'
 import { galaxy } from './galaxy.js'
 import { grafana } from './grafana.js'
@@ -26,6 +27,7 @@ export const targets: readonly TargetModule[] = [
   oauth2Proxy,
   grafana,
   vault,
+  argocd,
   // Application targets (issue 14).
   gitlab,
   harbor,

@@ -289,6 +289,18 @@ const vaultRole: Inspector = (text, file) => {
   return { clientId: list(body.bound_audiences)?.[0], redirectUris: list(body.allowed_redirect_uris) }
 }
 
+const argocdCm: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const url = getYamlString(doc, ['data', 'url'])
+  const inner = getYamlString(doc, ['data', 'oidc.config'])
+  const oidc = inner === undefined ? undefined : yamlDoc(inner, `${file} (data.oidc.config)`)
+  return {
+    issuer: oidc ? getYamlString(oidc, ['issuer']) : undefined,
+    clientId: oidc ? getYamlString(oidc, ['clientID']) : undefined,
+    redirectUris: url ? [`${trimSlash(url) ?? ''}/auth/callback`] : undefined,
+  }
+}
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   gitlab: { 'gitlab.rb': gitlabRb, 'gitlab-openid-connect-secret.yaml': gitlabSecret },
   harbor: { 'harbor-oidc.json': harborJson },
@@ -300,6 +312,7 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   kestra: { 'application.yaml': kestraYaml, 'application.yml': kestraYaml, '.env': kestraEnv },
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
   'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
+  argocd: { 'argocd-cm.yaml': argocdCm },
   vault: { 'oidc-config.json': vaultConfig, 'oidc-role.json': vaultRole },
   grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
@@ -323,7 +336,8 @@ export function inspectConfigFile(target: string, file: string, text: string): I
   if (
     (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) ||
     (target === 'gitlab' && base === 'gitlab-values.yaml') ||
-    ((target === 'harbor' || target === 'vault') && base.endsWith('.sh'))
+    ((target === 'harbor' || target === 'vault') && base.endsWith('.sh')) ||
+    (target === 'argocd' && (base === 'argocd-rbac-cm.yaml' || base === 'argocd-okta-secret.yaml'))
   ) {
     return undefined
   }

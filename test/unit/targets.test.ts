@@ -83,7 +83,7 @@ describe('target registry', () => {
 
   it('the config targets are renderable (each with its templates); presets are not', () => {
     const renderable = targets.filter(isRenderable).map((t) => t.name)
-    expect(renderable).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'gitlab', 'harbor', 'minio', 'jenkins', 'backstage', 'oauth2-proxy', 'grafana', 'vault']))
+    expect(renderable).toEqual(expect.arrayContaining(['galaxy', 'pomerium', 'kestra', 'openmetadata', 'gitlab', 'harbor', 'minio', 'jenkins', 'backstage', 'oauth2-proxy', 'grafana', 'vault', 'argocd']))
     for (const name of renderable) {
       expect(existsSync(path.join(ROOT, 'templates', name)), `templates/${name}`).toBe(true)
     }
