@@ -1,5 +1,6 @@
 import type { Claim, OidcApp, Policy, Rule, Scope } from './okta-model.js'
 import type { OktaAppRequirements } from '../targets/types.js'
+import type { SecretRotation } from './profile.js'
 
 /** The outcome of one doctor check: ✓ pass, ✗ fail, ! warn (works, but a trap is near). */
 export type CheckStatus = 'pass' | 'fail' | 'warn'
@@ -243,6 +244,23 @@ export function checkClientSecret(
   return pass(
     'app.client-secret',
     storedMatches === undefined ? 'the app has an active client secret' : 'the stored client secret is active in Okta',
+  )
+}
+
+/**
+ * A client-secret rotation under way (okta rotate-secret): both secrets are named, and the check warns until the old
+ * one is retired, since Okta keeps two active secrets at most and the next rotation needs the slot.
+ */
+export function checkRotation(rotation: SecretRotation, activeIds: readonly string[]): CheckResult {
+  const listed = activeIds.map((id) => (id === rotation.newSecretId ? `${id} (new)` : rotation.oldSecretIds.includes(id) ? `${id} (old)` : id))
+  const next =
+    rotation.step === 'proven'
+      ? 'after the application restarted with the new secret: `okta rotate-secret --finish`'
+      : 'run `okta rotate-secret` again to resume it'
+  return warn(
+    'app.client-secret.rotation',
+    `a client secret rotation is under way (${rotation.step}${rotation.graceUntil ? `, old secret retired after ${rotation.graceUntil}` : ''}); active secrets: ${listed.join(', ') || 'none'}`,
+    next,
   )
 }
 

@@ -156,7 +156,10 @@ export interface User {
 export interface ClientSecret {
   id: string
   status: string
+  /** The secret as the API returned it: the plaintext, or an elided form (`abc……xyz`) where Okta masks it. */
   value: string
+  /** `secret_hash` (spec OAuth2ClientSecret): compares secrets without their plaintext. */
+  secretHash?: string | undefined
   created?: string | undefined
 }
 

@@ -35,9 +35,29 @@ export interface Profile {
         scopes?: string[] | undefined
       }
     | undefined
+  /** A client-secret rotation under way (`okta rotate-secret`); absent when none is. */
+  rotation?: SecretRotation | undefined
   /** Okta objects `okta create-app` created for this profile; `okta delete-app` removes exactly these. */
   managed?: ManagedResource[] | undefined
   updatedAt?: string | undefined
+}
+
+/**
+ * The state of a client-secret rotation, kept in the profile so an interrupted `okta rotate-secret` resumes where it
+ * stopped. Steps in order: `adding` (about to add a secret in Okta), `added` (added; its plaintext is in the store
+ * as the next secret), `stored` (the store's client secret is the new one, the old one kept as previous),
+ * `rendered` (the target's files carry it), `proven` (the token endpoint accepted it).
+ */
+export interface SecretRotation {
+  step: 'adding' | 'added' | 'stored' | 'rendered' | 'proven'
+  /** The Okta ids of the secrets being replaced (active when the rotation began). */
+  oldSecretIds: string[]
+  newSecretId?: string | undefined
+  startedAt: string
+  /** With --grace: when the old secrets may be retired. */
+  graceUntil?: string | undefined
+  /** Where the files were re-rendered, for the report and doctor. */
+  renderedTo?: string | undefined
 }
 
 /** One Okta object oidc-setup created (for `okta delete-app`). */
@@ -59,6 +79,10 @@ export function isValidProfileName(name: string): boolean {
 /** Names of the secret-store entries of a profile. */
 export const secretKeys = {
   clientSecret: (profile: string) => `profile:${profile}:client-secret`,
+  /** A rotation's new secret between its creation in Okta and the switch-over (okta rotate-secret). */
+  clientSecretNext: (profile: string) => `profile:${profile}:client-secret-next`,
+  /** The secret a rotation replaced, until the rotation finishes. */
+  clientSecretPrevious: (profile: string) => `profile:${profile}:client-secret-previous`,
   apiToken: (profile: string) => `profile:${profile}:okta-api-token`,
   privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
   tokenSet: (profile: string) => `profile:${profile}:token-set`,

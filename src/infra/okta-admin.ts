@@ -41,6 +41,15 @@ export interface AppsAdmin {
   /** Deactivates then deletes; a missing app is not an error. */
   deleteApp(appId: string): Promise<void>
   listClientSecrets(appId: string): Promise<ClientSecret[]>
+  /**
+   * Adds an active client secret (at most two per app); the result carries its plaintext, which Okta returns only in
+   * this response (spec createOAuth2ClientSecret). Not retried: a retry could add a second one.
+   */
+  createClientSecret(appId: string): Promise<ClientSecret>
+  /** Activates or deactivates a secret (`…/lifecycle/activate|deactivate`); Okta refuses to deactivate the last active one. */
+  setClientSecretStatus(appId: string, secretId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<ClientSecret>
+  /** Deletes an inactive secret (an active one is refused); a missing one is not an error. */
+  deleteClientSecret(appId: string, secretId: string): Promise<void>
   listAppGroupIds(appId: string): Promise<string[]>
   /** Idempotent (PUT). */
   assignGroup(appId: string, groupId: string): Promise<void>

@@ -4,6 +4,7 @@ import {
   checkAppSettings,
   checkAssignments,
   checkClientSecret,
+  checkRotation,
   checkClock,
   checkConfigFile,
   checkGroupsClaim,
@@ -161,6 +162,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
             stored === undefined || activeHashes.size === 0 ? undefined : activeHashes.has(sha256(stored)),
           ),
         )
+        if (profile.rotation) {
+          add(checkRotation(profile.rotation, active.map((s) => s.id)))
+        }
       }
     } catch (error) {
       if (!(error instanceof ManagementApiError)) {
@@ -204,6 +208,21 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
       if (!observed) {
         continue
       }
+      let usesPrevious = false
+      if (profile.rotation && observed.clientSecret !== undefined && sha256(observed.clientSecret) !== secretHash) {
+        const previous = await (await deps.secretStore()).get(secretKeys.clientSecretPrevious(profile.name))
+        usesPrevious = previous !== undefined && previous === observed.clientSecret
+      }
+      if (usesPrevious) {
+        add({
+          id: `config.${file}.secret`,
+          status: 'warn',
+          message: `${file} still uses the old client secret of the rotation under way`,
+          fix: `render it again (oidc-setup okta rotate-secret --profile ${profile.name} --render DIR) and restart the application before --finish`,
+        })
+      } else if (profile.rotation && observed.clientSecret !== undefined && sha256(observed.clientSecret) === secretHash) {
+        add({ id: `config.${file}.secret`, status: 'pass', message: `${file} uses the new client secret of the rotation under way` })
+      }
       add(
         checkConfigFile(
           {
@@ -213,7 +232,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
             redirectUris: observed.redirectUris,
             jwksUrls: observed.jwksUrls,
             secretMatches:
-              observed.clientSecret === undefined || secretHash === undefined
+              observed.clientSecret === undefined || secretHash === undefined || usesPrevious
                 ? undefined
                 : sha256(observed.clientSecret) === secretHash,
           },

@@ -117,6 +117,18 @@ export class FakeOktaAdmin implements OktaAdmin {
       return v ? [{ id: 'sec1', status: 'ACTIVE', value: v }] : []
     })
   }
+  createClientSecret(appId: string) {
+    return this.run('createClientSecret', () => {
+      this.secrets.set(appId, `secret-${appId}-2`)
+      return { id: 'sec2', status: 'ACTIVE', value: `secret-${appId}-2` }
+    })
+  }
+  setClientSecretStatus(_appId: string, secretId: string, status: 'ACTIVE' | 'INACTIVE') {
+    return this.run('setClientSecretStatus', () => ({ id: secretId, status, value: '' }))
+  }
+  deleteClientSecret() {
+    return this.run('deleteClientSecret', () => undefined)
+  }
   listAppGroupIds(appId: string) {
     return this.run('listAppGroupIds', () => [...(this.appGroups.get(appId) ?? [])])
   }

@@ -10,6 +10,7 @@ import { registerOktaAppsList } from './okta-apps-list.js'
 import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
 import { registerOktaDeleteApp } from './okta-delete-app.js'
+import { registerOktaRotateSecret } from './okta-rotate-secret.js'
 import { registerOktaShow } from './okta-show.js'
 import { registerProfiles } from './profiles.js'
 import { registerRenderConfig } from './render-config.js'
@@ -27,6 +28,7 @@ export const commandModules: RegisterCommand[] = [
   registerOktaAppsList,
   registerOktaShow,
   registerOktaDeleteApp,
+  registerOktaRotateSecret,
   registerRenderConfig,
   registerLogin,
   registerToken,

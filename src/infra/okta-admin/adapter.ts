@@ -36,6 +36,7 @@ import {
   ruleFromJson,
   ruleToJson,
   scopeFromJson,
+  secretFromJson,
   obj,
   str,
   type Json,
@@ -178,12 +179,21 @@ export class SdkOktaAdmin implements OktaAdmin {
 
   async listClientSecrets(appId: string): Promise<ClientSecret[]> {
     const list = await this.list(`read the client secrets of app ${appId}`, `/api/v1/apps/${enc(appId)}/credentials/secrets`)
-    return list.map((s) => ({
-      id: str(s.id),
-      status: str(s.status),
-      value: str(s.client_secret),
-      created: s.created === undefined ? undefined : str(s.created),
-    }))
+    return list.map(secretFromJson)
+  }
+
+  async createClientSecret(appId: string): Promise<ClientSecret> {
+    return secretFromJson(await this.send(`add a client secret to app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/credentials/secrets`, {}))
+  }
+
+  async setClientSecretStatus(appId: string, secretId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<ClientSecret> {
+    const verb = status === 'ACTIVE' ? 'activate' : 'deactivate'
+    const path = `/api/v1/apps/${enc(appId)}/credentials/secrets/${enc(secretId)}/lifecycle/${verb}`
+    return secretFromJson(await this.send(`${verb} client secret ${secretId} of app ${appId}`, 'POST', path))
+  }
+
+  async deleteClientSecret(appId: string, secretId: string): Promise<void> {
+    await this.remove(`delete client secret ${secretId} of app ${appId}`, `/api/v1/apps/${enc(appId)}/credentials/secrets/${enc(secretId)}`)
   }
 
   async listAppGroupIds(appId: string): Promise<string[]> {

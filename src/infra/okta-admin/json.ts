@@ -2,6 +2,7 @@ import type {
   AppSpec,
   AuthServer,
   Claim,
+  ClientSecret,
   Group,
   OidcApp,
   Policy,
@@ -233,4 +234,14 @@ export function originFromJson(json: Json): TrustedOrigin {
 
 export function originToJson(spec: TrustedOriginSpec): Json {
   return { name: spec.name, origin: spec.origin, scopes: spec.scopes.map((type) => ({ type })) }
+}
+
+export function secretFromJson(s: Json): ClientSecret {
+  return {
+    id: str(s.id),
+    status: str(s.status),
+    value: str(s.client_secret),
+    secretHash: s.secret_hash === undefined ? undefined : str(s.secret_hash),
+    created: s.created === undefined ? undefined : str(s.created),
+  }
 }
