@@ -13,6 +13,10 @@ const TARGETS = [
   ['pomerium', 'https://authenticate.example.com', 'https://example.okta.com'],
   ['kestra', 'https://kestra.example.com', 'https://example.okta.com'],
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
+  ['grafana', 'https://grafana.example.com', 'https://example.okta.com/oauth2/default'],
+  ['argocd', 'https://argocd.example.com', 'https://example.okta.com/oauth2/default'],
+  ['vault', 'https://vault.example.com:8200', 'https://example.okta.com/oauth2/default'],
+  ['oauth2-proxy', 'https://proxy.example.com', 'https://example.okta.com/oauth2/default', ['--set', 'upstreams=http://127.0.0.1:8080/']],
   ['gitlab', 'https://gitlab.example.com', 'https://example.okta.com'],
   ['harbor', 'https://harbor.example.com', 'https://example.okta.com'],
   ['minio', 'https://console.minio.example.com', 'https://example.okta.com/oauth2/default'],
@@ -47,7 +51,7 @@ export default async function renderBench(ctx) {
   const env = { OIDC_SETUP_CONFIG_DIR: home, BENCH_OKTA_SECRET: 'bench-secret-0123456789abcdef' }
   try {
     const out = [...rows(ctx, 'oidc-setup --help', ctx.timeCli(['--help'], { env }))]
-    for (const [target, baseUrl, issuer] of TARGETS) {
+    for (const [target, baseUrl, issuer, extra = []] of TARGETS) {
       const args = [
         'render-config',
         '--target',
@@ -61,6 +65,7 @@ export default async function renderBench(ctx) {
         '--base-url',
         baseUrl,
         '--stdout',
+        ...extra,
       ]
       out.push(...rows(ctx, `render-config --target ${target}`, ctx.timeCli(args, { env })))
     }

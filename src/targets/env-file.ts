@@ -133,7 +133,10 @@ export function readEnvValue(text: string, name: string): string | undefined {
     return close === -1 ? undefined : raw.slice(1, close)
   }
   if (raw.startsWith('"')) {
-    return undefined
+    // Only the escape-free double-quoted form formatEnvValue writes is read back.
+    const close = raw.indexOf('"', 1)
+    const inner = close === -1 ? undefined : raw.slice(1, close)
+    return inner === undefined || /[$`\\]/.test(inner) ? undefined : inner
   }
   return raw.replace(/ #.*$/, '').trimEnd()
 }

@@ -1,16 +1,20 @@
 import { UsageError } from '../domain/errors.js'
 import { apache } from './apache.js'
 import { authjs } from './authjs.js'
+import { argocd } from './argocd.js'
 import { backstage } from './backstage.js'
 import { galaxy } from './galaxy.js'
+import { grafana } from './grafana.js'
 import { gitlab } from './gitlab.js'
 import { harbor } from './harbor.js'
 import { jenkins } from './jenkins.js'
 import { kestra } from './kestra.js'
 import { minio } from './minio.js'
+import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
 import { pomerium } from './pomerium.js'
 import { presetTargets } from './presets.js'
+import { vault } from './vault.js'
 import { isRenderable, type RenderableTarget, type TargetModule } from './types.js'
 
 /**
@@ -24,6 +28,10 @@ export const targets: readonly TargetModule[] = [
   openmetadata,
   apache,
   authjs,
+  oauth2Proxy,
+  grafana,
+  vault,
+  argocd,
   // Application targets (issue 14).
   gitlab,
   harbor,

@@ -4,6 +4,8 @@ import { ConfigError } from '../domain/errors.js'
 import { directiveValue } from './apache-conf.js'
 import { readEnvValue } from './env-file.js'
 import { DB_CONFIG_STEPS } from './openmetadata.js'
+import { checkIni, getIniValue } from './grafana-ini.js'
+import { parseToml, tomlStringAt } from './oauth2-proxy-toml.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
 
@@ -164,6 +166,51 @@ const authjsEnv: Inspector = (text) => {
   }
 }
 
+const oauth2ProxyCfg: Inspector = (text, file) => {
+  const doc = parseToml(file, text)
+  const redirect = tomlStringAt(doc, 'redirect_url')
+  return {
+    issuer: tomlStringAt(doc, 'oidc_issuer_url'),
+    clientId: tomlStringAt(doc, 'client_id'),
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: tomlStringAt(doc, 'client_secret') || undefined,
+  }
+}
+
+const oauth2ProxyEnv: Inspector = (text) => {
+  const redirect = readEnvValue(text, 'OAUTH2_PROXY_REDIRECT_URL')
+  return {
+    issuer: readEnvValue(text, 'OAUTH2_PROXY_OIDC_ISSUER_URL') || undefined,
+    clientId: readEnvValue(text, 'OAUTH2_PROXY_CLIENT_ID') || undefined,
+    redirectUris: redirect ? [redirect] : undefined,
+    clientSecret: literal(readEnvValue(text, 'OAUTH2_PROXY_CLIENT_SECRET') || undefined),
+  }
+}
+
+/** Grafana derives its callback from [server] root_url (always ending in /) + login/okta. */
+const grafanaRedirect = (root: string | undefined): string[] | undefined =>
+  root ? [`${root.endsWith('/') ? root : `${root}/`}login/okta`] : undefined
+
+/** Grafana's issuer as written: auth_url minus /v1/authorize, and minus /oauth2 for the org server. */
+const grafanaIssuer = (authUrl: string | undefined): string | undefined =>
+  authUrl?.replace(/\/v1\/authorize$/, '').replace(/^(https?:\/\/[^/]+)\/oauth2$/, '$1')
+
+const grafanaIni: Inspector = (text, file) => {
+  checkIni(file, text)
+  return {
+    issuer: grafanaIssuer(getIniValue(text, 'auth.okta', 'auth_url')),
+    clientId: getIniValue(text, 'auth.okta', 'client_id') || undefined,
+    redirectUris: grafanaRedirect(getIniValue(text, 'server', 'root_url')),
+    clientSecret: literal(getIniValue(text, 'auth.okta', 'client_secret')?.replace(/^\$__env\{([^}]+)\}$/, '${$1}') || undefined),
+  }
+}
+
+const grafanaEnv: Inspector = (text) => ({
+  issuer: grafanaIssuer(readEnvValue(text, 'GF_AUTH_OKTA_AUTH_URL')),
+  clientId: readEnvValue(text, 'GF_AUTH_OKTA_CLIENT_ID') || undefined,
+  redirectUris: grafanaRedirect(readEnvValue(text, 'GF_SERVER_ROOT_URL')),
+  clientSecret: literal(readEnvValue(text, 'GF_AUTH_OKTA_CLIENT_SECRET') || undefined),
+})
 /** The text of a double-quoted Ruby string as ruby-literal.ts writes it. */
 function rubyText(quoted: string): string {
   const named: Record<string, string> = { n: '\n', t: '\t', r: '\r' }
@@ -244,6 +291,47 @@ const backstageYaml: Inspector = (text, file) => {
   }
 }
 
+function jsonObject(text: string, file: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>
+    }
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`could not parse ${file} as a JSON object`, { hint: 'render it again with `oidc-setup render-config --target vault`' })
+}
+
+const jsonString = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined)
+
+const vaultConfig: Inspector = (text, file) => {
+  const body = jsonObject(text, file)
+  return {
+    issuer: jsonString(body.oidc_discovery_url),
+    clientId: jsonString(body.oidc_client_id),
+    clientSecret: jsonString(body.oidc_client_secret),
+  }
+}
+
+const vaultRole: Inspector = (text, file) => {
+  const body = jsonObject(text, file)
+  const list = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : undefined)
+  return { clientId: list(body.bound_audiences)?.[0], redirectUris: list(body.allowed_redirect_uris) }
+}
+
+const argocdCm: Inspector = (text, file) => {
+  const doc = yamlDoc(text, file)
+  const url = getYamlString(doc, ['data', 'url'])
+  const inner = getYamlString(doc, ['data', 'oidc.config'])
+  const oidc = inner === undefined ? undefined : yamlDoc(inner, `${file} (data.oidc.config)`)
+  return {
+    issuer: oidc ? getYamlString(oidc, ['issuer']) : undefined,
+    clientId: oidc ? getYamlString(oidc, ['clientID']) : undefined,
+    redirectUris: url ? [`${trimSlash(url) ?? ''}/auth/callback`] : undefined,
+  }
+}
+
 const INSPECTORS: Record<string, Record<string, Inspector>> = {
   gitlab: { 'gitlab.rb': gitlabRb, 'gitlab-openid-connect-secret.yaml': gitlabSecret },
   harbor: { 'harbor-oidc.json': harborJson },
@@ -256,6 +344,10 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   openmetadata: { 'openmetadata.yaml': openmetadataYaml, '.env': openmetadataEnv },
   apache: { 'oidc.conf': apacheConf },
   authjs: { '.env.local': authjsEnv, '.env': authjsEnv },
+  'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
+  argocd: { 'argocd-cm.yaml': argocdCm },
+  vault: { 'oidc-config.json': vaultConfig, 'oidc-role.json': vaultRole },
+  grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
 
 /**
@@ -277,7 +369,8 @@ export function inspectConfigFile(target: string, file: string, text: string): I
   if (
     (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) ||
     (target === 'gitlab' && base === 'gitlab-values.yaml') ||
-    (target === 'harbor' && base.endsWith('.sh'))
+    ((target === 'harbor' || target === 'vault') && base.endsWith('.sh')) ||
+    (target === 'argocd' && (base === 'argocd-rbac-cm.yaml' || base === 'argocd-okta-secret.yaml'))
   ) {
     return undefined
   }

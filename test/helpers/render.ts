@@ -36,6 +36,7 @@ export interface RenderOptions {
   mode?: RenderMode
   /** Target settings (`--set`), already in their typed form. */
   settings?: TargetSettings | undefined
+  companions?: Readonly<Record<string, { clientId: string }>> | undefined
 }
 
 /** Settings a target requires, for tests that are not about them. */
@@ -59,6 +60,7 @@ export function inputFor(options: RenderOptions): RenderConfigInput {
     existing: options.existing ?? 'refuse',
     mode: options.mode ?? 'write',
     settings: options.settings ?? REQUIRED_SETTINGS[requireRenderableTarget(options.target).name],
+    companions: options.companions,
   }
 }
 
