@@ -78,8 +78,8 @@ describe('oidc-setup render-config (built CLI)', () => {
   })
 
   it('an unknown target is a usage error (exit 2) listing the targets', async () => {
-    const result = await runCli(args('grafana', tempDir()), { env })
-    expectCleanFailure(result, 2, 'unknown target "grafana" in --target')
+    const result = await runCli(args('grafanna', tempDir()), { env })
+    expectCleanFailure(result, 2, 'unknown target "grafanna" in --target')
     expect(result.stderr).toContain('galaxy, pomerium, kestra, openmetadata (collate)')
   })
 

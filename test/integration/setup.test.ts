@@ -24,7 +24,8 @@ describe('setup against the sandbox', () => {
     ['galaxy', 'https://galaxy.example.test', []],
     ['pomerium', 'https://authenticate.example.test', []],
     ['kestra', 'https://kestra.example.test', []],
-    ['openmetadata', 'https://om.example.test', ['--groups-claim']],
+    // OpenMetadata needs its first admins named (no placeholder that locks everyone out).
+    ['openmetadata', 'https://om.example.test', ['--groups-claim', '--set', 'adminPrincipals=qa-openmetadata', '--set', 'principalDomain=example.test']],
   ] as const) {
     it(`${target}: provisions, writes the files, and --verify signs a test user in`, async () => {
       const home = tempDir()
