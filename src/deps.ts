@@ -5,6 +5,7 @@ import type { OktaAdmin, OktaAdminOptions } from './infra/okta-admin.js'
 import { systemBrowser, type Browser } from './infra/browser.js'
 import { systemClock, type Clock } from './infra/clock.js'
 import { configHome } from './infra/config-home.js'
+import { FileConnectionStore, type ConnectionStore } from './infra/connection-store.js'
 import { nodeFileSystem, type FileSystem } from './infra/fs.js'
 import { createOidcClient, type OidcClient } from './infra/oidc.js'
 import { processIo, type Io } from './infra/io.js'
@@ -36,6 +37,8 @@ export interface Deps {
   fs: FileSystem
   configHome: string
   profiles: ProfileStore
+  /** Org connections (org URL + how the Management API is reached), apart from app profiles. */
+  connections: ConnectionStore
   prompt: Prompt
   browser: Browser
   /** Opens the secret store the user chose; a keychain that fails its probe is a ConfigError with a hint. */
@@ -95,6 +98,7 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     fs,
     configHome: home,
     profiles: overrides.profiles ?? new FileProfileStore(fs, home, () => clock.now()),
+    connections: overrides.connections ?? new FileConnectionStore(fs, home, () => clock.now()),
     prompt: overrides.prompt ?? inquirerPrompt,
     browser: overrides.browser ?? systemBrowser(io),
     interrupt: overrides.interrupt ?? new AbortController().signal,

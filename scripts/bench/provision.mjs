@@ -155,7 +155,7 @@ async function batch(mods, sandbox) {
             logoutUris: [],
             dryRun: false,
           },
-          { admin, profiles, secretStore: async () => store },
+          { admin, profiles, secretStore: async () => store, clock: { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } },
         )
       } catch (error) {
         failures++

@@ -39,6 +39,8 @@ export interface OidcApp extends AppSpec {
   status: 'ACTIVE' | 'INACTIVE' | string
   /** Only in the create response (and on updates that regenerate it). */
   clientSecret?: string | undefined
+  /** `OPENID_CONNECT` for OIDC apps; other kinds are only ever read (adopt refuses them). */
+  signOnMode?: string | undefined
 }
 
 /** A custom authorization server. */

@@ -1,3 +1,5 @@
+import type { AppIntent } from './intent.js'
+
 /** The OIDC application types Okta knows (`settings.oauthClient.application_type`). */
 export type ApplicationType = 'web' | 'browser' | 'native' | 'service'
 
@@ -25,7 +27,13 @@ export interface Profile {
   grantTypes?: string[] | undefined
   /** The target's settings (`--set key=value`), e.g. OpenMetadata's admin principals; never a secret. */
   settings?: Record<string, string | string[] | boolean> | undefined
-  /** Set by `okta configure`: how the Management API is reached. */
+  /** The org connection (`okta configure --org NAME`) this profile's app lives in. */
+  connection?: string | undefined
+  /** The intent (spec) the profile was last applied with; read it through intentOf(), which covers legacy profiles. */
+  intent?: AppIntent | undefined
+  /** Set when `oidc-setup apply` wrote the profile: the spec file and environment, so `--prune` finds its apps. */
+  spec?: { file: string; env?: string | undefined } | undefined
+  /** Legacy (before connections): how the Management API is reached; `okta configure` now writes a connection. */
   management?:
     | {
         authMode: 'SSWS' | 'PrivateKey'
@@ -39,6 +47,8 @@ export interface Profile {
   rotation?: SecretRotation | undefined
   /** Okta objects `okta create-app` created for this profile; `okta delete-app` removes exactly these. */
   managed?: ManagedResource[] | undefined
+  /** The target's companion apps by role (e.g. Argo CD's `cli`), provisioned with the main app. */
+  companions?: Record<string, { appId: string; clientId: string; label: string }> | undefined
   updatedAt?: string | undefined
 }
 

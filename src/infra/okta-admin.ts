@@ -57,12 +57,18 @@ export interface AppsAdmin {
   /** Ids of the users assigned to the app directly or through groups (first 200). */
   listAppUserIds(appId: string): Promise<string[]>
   assignUser(appId: string, userId: string): Promise<void>
+  /** Removes a group assignment; a missing one is not an error. */
+  unassignGroup(appId: string, groupId: string): Promise<void>
+  /** Ids of the apps a group is assigned to (paged): one read per group, however many apps (`GET /groups/{id}/apps`). */
+  listGroupAppIds(groupId: string): Promise<string[]>
 }
 
 /** Custom authorization servers with their scopes, claims, policies and rules. Same failure rules as AppsAdmin. */
 export interface AuthServersAdmin {
   getAuthServer(id: string): Promise<AuthServer | undefined>
   findAuthServersByName(name: string): Promise<AuthServer[]>
+  /** Every custom authorization server of the org (paged). */
+  listAuthServers(): Promise<AuthServer[]>
   createAuthServer(spec: AuthServerSpec): Promise<AuthServer>
   /** Deactivates then deletes; a missing server is not an error. */
   deleteAuthServer(id: string): Promise<void>
@@ -92,6 +98,8 @@ export interface DirectoryAdmin {
   /** Deactivates then deletes a user; a missing user is not an error. */
   deleteUser(userId: string): Promise<void>
   findTrustedOrigins(origin: string): Promise<TrustedOrigin[]>
+  /** Every trusted origin of the org (paged). */
+  listTrustedOrigins(): Promise<TrustedOrigin[]>
   createTrustedOrigin(spec: TrustedOriginSpec): Promise<TrustedOrigin>
   updateTrustedOrigin(origin: TrustedOrigin, spec: TrustedOriginSpec): Promise<TrustedOrigin>
   deleteTrustedOrigin(id: string): Promise<void>

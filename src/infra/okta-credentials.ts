@@ -1,7 +1,9 @@
 import path from 'node:path'
 import { ConfigError } from '../domain/errors.js'
+import { connectionSecretKeys, DEFAULT_CONNECTION, type Connection } from '../domain/connection.js'
 import { normalizeOrgUrl, type OktaAuth, type OktaCredentials } from '../domain/okta-credentials.js'
 import { secretKeys, type Profile } from '../domain/profile.js'
+import type { ConnectionStore } from './connection-store.js'
 import type { FileSystem } from './fs.js'
 import type { ProfileStore } from './profile-store.js'
 import type { SecretStore } from './secret-store.js'
@@ -12,6 +14,8 @@ export interface CredentialSources {
   homedir: string
   fs: FileSystem
   profiles: ProfileStore
+  /** Org connections (`okta configure --org NAME`); absent: only profiles, env and okta.yaml are read. */
+  connections?: ConnectionStore | undefined
   /** Opened only when a profile says its token or key is in the secret store. */
   secretStore(): Promise<SecretStore>
 }
@@ -25,20 +29,29 @@ interface Partial {
   source: string
 }
 
+/** Which connection to use, when the caller knows (a spec environment, `--org NAME`). */
+export interface CredentialChoice {
+  /** A connection that must exist (a ConfigError names it otherwise). */
+  connection?: string | undefined
+}
+
 /**
- * Finds Management API credentials — the one place every command (create-app, doctor, setup…) gets them from.
- * Per field, the first that has it wins: `OKTA_CLIENT_*` environment variables (as the Okta SDK reads them), the
- * profile configured by `okta configure` (this profile, else "default"), then `~/.okta/okta.yaml`. Throws a
- * ConfigError with a hint when nothing is configured.
+ * Finds Management API credentials — the one place every command (create-app, doctor, setup, apply…) gets them
+ * from. Per field, the first that has it wins: `OKTA_CLIENT_*` environment variables (as the Okta SDK reads them),
+ * then the org connection — the one named by the caller, else the one the profile references, else (legacy) the
+ * credentials a profile written before connections existed holds itself, else the `default` connection or the only
+ * one there is, else a legacy "default" profile's — then `~/.okta/okta.yaml`. Throws a ConfigError with a hint when
+ * nothing is configured.
  */
-export async function resolveOktaCredentials(profileName: string, sources: CredentialSources): Promise<OktaCredentials> {
+export async function resolveOktaCredentials(
+  profileName: string,
+  sources: CredentialSources,
+  choice: CredentialChoice = {},
+): Promise<OktaCredentials> {
   const layers: Partial[] = [fromEnv(sources.env)]
-  for (const name of new Set([profileName, CREDENTIALS_FALLBACK_PROFILE])) {
-    const profile = await sources.profiles.get(name)
-    if (profile?.management) {
-      layers.push(await fromProfile(profile, sources))
-      break
-    }
+  const stored = await storedLayer(profileName, sources, choice)
+  if (stored) {
+    layers.push(stored)
   }
   layers.push(await fromYaml(sources))
   const org = layers.find((l) => l.orgUrl)
@@ -53,6 +66,46 @@ export async function resolveOktaCredentials(profileName: string, sources: Crede
   }
   const source = org === auth ? org.source : `${org.source} (org URL) and ${auth.source} (credentials)`
   return { orgUrl: normalizeOrgUrl(org.orgUrl, `the org URL from ${org.source}`), auth: auth.auth, source }
+}
+
+/** The connection a profile's commands use: see resolveOktaCredentials for the order. */
+async function storedLayer(profileName: string, sources: CredentialSources, choice: CredentialChoice): Promise<Partial | undefined> {
+  const { connections } = sources
+  if (choice.connection) {
+    const named = await connections?.get(choice.connection)
+    if (!named) {
+      throw new ConfigError(`no Okta connection "${choice.connection}"`, {
+        hint: `run \`oidc-setup okta configure --org ${choice.connection} --org-url https://your-org.okta.com\``,
+      })
+    }
+    return fromConnection(named, sources)
+  }
+  const profile = await sources.profiles.get(profileName)
+  if (profile?.connection) {
+    const referenced = await connections?.get(profile.connection)
+    if (!referenced) {
+      throw new ConfigError(`profile "${profileName}" uses the Okta connection "${profile.connection}", which does not exist`, {
+        hint: `run \`oidc-setup okta configure --org ${profile.connection}\``,
+      })
+    }
+    return fromConnection(referenced, sources)
+  }
+  if (profile?.management) {
+    // A profile written before connections existed is its own connection.
+    return fromProfile(profile, sources)
+  }
+  const all = (await connections?.list()) ?? []
+  const fallback = all.find((c) => c.name === DEFAULT_CONNECTION) ?? (all.length === 1 ? all[0] : undefined)
+  if (fallback) {
+    return fromConnection(fallback, sources)
+  }
+  if (profileName !== CREDENTIALS_FALLBACK_PROFILE) {
+    const legacy = await sources.profiles.get(CREDENTIALS_FALLBACK_PROFILE)
+    if (legacy?.management) {
+      return fromProfile(legacy, sources)
+    }
+  }
+  return undefined
 }
 
 function fromEnv(env: Record<string, string | undefined>): Partial {
@@ -96,23 +149,37 @@ function fromClientConfig(c: ClientConfig, source: string): Partial {
   return { orgUrl: s(c.orgUrl), auth, source }
 }
 
-async function fromProfile(profile: Profile, sources: CredentialSources): Promise<Partial> {
-  const source = `profile "${profile.name}"`
-  const m = profile.management
+function fromProfile(profile: Profile, sources: CredentialSources): Promise<Partial> {
+  return fromStored(profile.orgUrl, profile.management, `profile "${profile.name}"`, secretKeys.apiToken(profile.name), secretKeys.privateKey(profile.name), sources)
+}
+
+function fromConnection(connection: Connection, sources: CredentialSources): Promise<Partial> {
+  const { name } = connection
+  return fromStored(connection.orgUrl, connection.management, `connection "${name}"`, connectionSecretKeys.apiToken(name), connectionSecretKeys.privateKey(name), sources)
+}
+
+async function fromStored(
+  orgUrl: string | undefined,
+  m: Profile['management'],
+  source: string,
+  tokenKey: string,
+  keyKey: string,
+  sources: CredentialSources,
+): Promise<Partial> {
   if (!m) {
-    return { orgUrl: profile.orgUrl, source }
+    return { orgUrl, source }
   }
   const store = await sources.secretStore()
   if (m.authMode === 'SSWS') {
-    const token = await store.get(secretKeys.apiToken(profile.name))
-    return { orgUrl: profile.orgUrl, auth: token ? { mode: 'SSWS', token } : undefined, source }
+    const token = await store.get(tokenKey)
+    return { orgUrl, auth: token ? { mode: 'SSWS', token } : undefined, source }
   }
-  let privateKey = await store.get(secretKeys.privateKey(profile.name))
+  let privateKey = await store.get(keyKey)
   if (!privateKey && m.privateKeyFile) {
     privateKey = await sources.fs.readText(m.privateKeyFile)
   }
   return {
-    orgUrl: profile.orgUrl,
+    orgUrl,
     auth:
       privateKey && m.clientId
         ? { mode: 'PrivateKey', clientId: m.clientId, privateKey, keyId: m.keyId, scopes: m.scopes ?? [] }

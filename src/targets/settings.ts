@@ -1,4 +1,5 @@
 import { UsageError } from '../domain/errors.js'
+import { nearest } from '../domain/nearest.js'
 import type { SettingValue, TargetModule, TargetSetting, TargetSettings } from './types.js'
 
 /** Splits repeated `--set key=value` flags into raw values per key (a list setting may repeat its key). */
@@ -15,31 +16,8 @@ export function parseSetFlags(values: readonly string[]): Record<string, string[
   return raw
 }
 
-/** The closest known key (edit distance ≤ 3), for "did you mean" hints. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { key: string; d: number } | undefined
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase())
-    if (d <= 3 && (!best || d < best.d)) {
-      best = { key: c, d }
-    }
-  }
-  return best?.key
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length] as number
-}
+/** The closest known key, for "did you mean" hints (re-exported: it lives in src/domain). */
+export { nearest }
 
 function setting(target: TargetModule, key: string, source: string): TargetSetting {
   const known = target.settings ?? []

@@ -1,15 +1,20 @@
+import { connectionSecretKeys, type Connection } from '../domain/connection.js'
 import type { OktaAuth, OktaCredentials } from '../domain/okta-credentials.js'
-import { secretKeys, type Profile } from '../domain/profile.js'
+import { secretKeys } from '../domain/profile.js'
+import type { ConnectionStore } from '../infra/connection-store.js'
 import type { OktaAdmin } from '../infra/okta-admin.js'
 import type { ProfileStore } from '../infra/profile-store.js'
 import type { SecretStore } from '../infra/secret-store.js'
 
 /** What `okta configure` saves. */
 export interface ConfigureOktaInput {
-  profile: string
+  /** The connection to write (`--org NAME`). */
+  connection: string
+  /** A profile to point at the connection (an explicit --profile), migrating its legacy credentials away. */
+  profile?: string | undefined
   orgUrl: string
   auth: OktaAuth
-  /** Where the private key came from, kept in the profile for people (the key itself goes to the secret store). */
+  /** Where the private key came from, kept in the connection for people (the key itself goes to the secret store). */
   privateKeyFile?: string | undefined
   /** Skip the verification call (offline setup). */
   verify: boolean
@@ -17,7 +22,9 @@ export interface ConfigureOktaInput {
 
 /** The outcome of `okta configure`. */
 export interface ConfigureOktaResult {
-  profile: string
+  connection: string
+  /** The profile now referencing the connection, if one was named. */
+  profile: string | undefined
   orgUrl: string
   authMode: OktaAuth['mode']
   verified: boolean
@@ -28,6 +35,7 @@ export interface ConfigureOktaResult {
 
 /** What configureOkta needs. */
 export interface ConfigureOktaDeps {
+  connections: ConnectionStore
   profiles: ProfileStore
   /** Opens and probes the secret store. */
   secretStore(): Promise<SecretStore>
@@ -36,7 +44,9 @@ export interface ConfigureOktaDeps {
 
 /**
  * Verifies Management API credentials with one cheap call per area (before anything is saved, so a bad token is
- * never stored), then puts the token or private key in the secret store and the org URL in the profile.
+ * never stored), then puts the token or private key in the secret store and the org URL in the connection. A
+ * named profile is pointed at the connection; credentials it held itself (written before connections) are removed
+ * from it, so the connection is the one place they live.
  */
 export async function configureOkta(input: ConfigureOktaInput, deps: ConfigureOktaDeps): Promise<ConfigureOktaResult> {
   const store = await deps.secretStore()
@@ -45,14 +55,15 @@ export async function configureOkta(input: ConfigureOktaInput, deps: ConfigureOk
     const admin = await deps.connect({ orgUrl: input.orgUrl, auth: input.auth, source: 'okta configure' })
     unconfirmed = await admin.checkAccess()
   }
-  let management: NonNullable<Profile['management']>
+  const name = input.connection
+  let management: Connection['management']
   if (input.auth.mode === 'SSWS') {
-    await store.set(secretKeys.apiToken(input.profile), input.auth.token)
-    await store.delete(secretKeys.privateKey(input.profile))
+    await store.set(connectionSecretKeys.apiToken(name), input.auth.token)
+    await store.delete(connectionSecretKeys.privateKey(name))
     management = { authMode: 'SSWS' }
   } else {
-    await store.set(secretKeys.privateKey(input.profile), input.auth.privateKey)
-    await store.delete(secretKeys.apiToken(input.profile))
+    await store.set(connectionSecretKeys.privateKey(name), input.auth.privateKey)
+    await store.delete(connectionSecretKeys.apiToken(name))
     management = {
       authMode: 'PrivateKey',
       clientId: input.auth.clientId,
@@ -61,8 +72,17 @@ export async function configureOkta(input: ConfigureOktaInput, deps: ConfigureOk
       privateKeyFile: input.privateKeyFile,
     }
   }
-  await deps.profiles.update(input.profile, { orgUrl: input.orgUrl, management })
+  await deps.connections.put({ name, orgUrl: input.orgUrl, management })
+  if (input.profile) {
+    const { management: legacy, ...rest } = (await deps.profiles.get(input.profile)) ?? { name: input.profile }
+    await deps.profiles.put({ ...rest, connection: name })
+    if (legacy) {
+      await store.delete(secretKeys.apiToken(input.profile))
+      await store.delete(secretKeys.privateKey(input.profile))
+    }
+  }
   return {
+    connection: name,
     profile: input.profile,
     orgUrl: input.orgUrl,
     authMode: input.auth.mode,

@@ -45,7 +45,7 @@ export class FakeOktaAdmin implements OktaAdmin {
   }
 
   get writes(): string[] {
-    return this.calls.filter((c) => /^(create|update|delete|assign|activate)/.test(c))
+    return this.calls.filter((c) => /^(create|update|delete|assign|unassign|activate)/.test(c))
   }
 
   private id(prefix: string): string {
@@ -148,6 +148,17 @@ export class FakeOktaAdmin implements OktaAdmin {
     return this.run('assignUser', () => {
       this.appUsers.set(appId, [...(this.appUsers.get(appId) ?? []), userId])
     })
+  }
+  unassignGroup(appId: string, groupId: string) {
+    return this.run('unassignGroup', () => {
+      this.appGroups.set(appId, (this.appGroups.get(appId) ?? []).filter((g) => g !== groupId))
+    })
+  }
+  listGroupAppIds(groupId: string) {
+    return this.run('listGroupAppIds', () => [...this.appGroups].filter(([, groups]) => groups.includes(groupId)).map(([appId]) => appId))
+  }
+  listAuthServers() {
+    return this.run('listAuthServers', () => [...this.servers])
   }
   getAuthServer(id: string) {
     return this.run('getAuthServer', () => this.servers.find((s) => s.id === id))
@@ -260,6 +271,9 @@ export class FakeOktaAdmin implements OktaAdmin {
   }
   findTrustedOrigins(origin: string) {
     return this.run('findTrustedOrigins', () => this.origins.filter((o) => o.origin === origin))
+  }
+  listTrustedOrigins() {
+    return this.run('listTrustedOrigins', () => [...this.origins])
   }
   createTrustedOrigin(spec: Parameters<OktaAdmin['createTrustedOrigin']>[0]) {
     return this.run('createTrustedOrigin', () => {

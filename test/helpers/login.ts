@@ -111,4 +111,8 @@ export class FakeClock implements Clock {
   advance(seconds: number): void {
     this.offsetMs += seconds * 1000
   }
+  /** Moves the clock instead of waiting. */
+  async sleep(ms: number): Promise<void> {
+    this.offsetMs += ms
+  }
 }

@@ -72,7 +72,7 @@ describe('doctor against the sandbox', () => {
     expect(broken.stderr).toContain('hint: run `oidc-setup doctor --fix`')
 
     const fixed = await doctor(['--profile', 'galaxy', '--fix', '--yes'], home)
-    expect(fixed.stderr).toContain(': would update (grantTypes)')
+    expect(fixed.stderr).toMatch(/~ app "[^"]+" \([^)]+\)\n {6}grantTypes:\n {8}\+ refresh_token/)
     expect(fixed.stderr).toMatch(/all \d+ checks passed/)
     expect(fixed.code).toBe(0)
     const after = await api('GET', `/api/v1/apps/${created.appId}`)

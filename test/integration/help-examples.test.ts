@@ -11,6 +11,15 @@ import { useSandbox } from '../helpers/sandbox.js'
 
 const { oktaEnv } = useSandbox()
 
+const SPEC = `apiVersion: oidc-setup/v1
+apps:
+  - name: galaxy
+    target: galaxy
+    baseUrl: https://galaxy.example.org
+    label: galaxy (spec example)
+    assign: { groups: [Everyone] }
+`
+
 /** Not run: they wait for a person or a long-running server, or write to system paths. */
 const WAITS = [/ login( |$)/, /sandbox start/, /> \/etc\//, /pass show/, /"\$\{fpath/, /~\/\.config\/fish/]
 
@@ -76,6 +85,13 @@ describe('help examples', () => {
         }
         const cwd = tempDir('oidc-setup-example-')
         writeFileSync(path.join(cwd, 'secret.txt'), 'example-client-secret\n')
+        // The files the examples name, as a user would have them: a spec in the default place, and one with a prod
+        // environment (this sandbox, its token from the environment).
+        writeFileSync(path.join(cwd, 'oidc-setup.yaml'), SPEC)
+        writeFileSync(
+          path.join(cwd, 'apps.yaml'),
+          `${SPEC}environments:\n  prod:\n    orgUrl: ${oktaEnv().OKTA_CLIENT_ORGURL ?? ''}\n    apiToken: { env: OKTA_PROD_TOKEN }\n    apps:\n      galaxy: { label: galaxy (prod example) }\n`,
+        )
         const env = {
           ...oktaEnv(),
           PATH: `${bin}:${process.env.PATH ?? ''}`,
@@ -83,6 +99,7 @@ describe('help examples', () => {
           OIDC_SETUP_SECRET_STORE: 'file',
           OKTA_CLIENT_SECRET: 'example-client-secret',
           OKTA_API_TOKEN: oktaEnv().OKTA_CLIENT_TOKEN ?? '',
+          OKTA_PROD_TOKEN: oktaEnv().OKTA_CLIENT_TOKEN ?? '',
           NO_COLOR: '1',
         }
         const r = await sh(example, env, cwd)

@@ -26,6 +26,6 @@ describe('the chosen secret store is remembered per config home', () => {
     const create = await runMain(['okta', 'create-app', '--target', 'service', '--name', 'remembered-store', '--json'], { env, configHome: home })
     expect(create.stderr).not.toContain('error:')
     expect(create.code).toBe(0)
-    expect(JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8'))).toHaveProperty(['profile:default:client-secret'])
+    expect(JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8'))).toHaveProperty(['profile:service-remembered-store:client-secret'])
   })
 })

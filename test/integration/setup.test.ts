@@ -98,7 +98,7 @@ describe('setup against the sandbox', () => {
       'Assign a user by login (empty for none):',
     ])
     expect(r.rejected).toHaveLength(1)
-    expect(r.stderr).toMatch(/group-assignment "Everyone"/)
+    expect(r.stderr).toMatch(/group-assignment "Everyone → kestra \(asked.example.test\)": created/)
     expect(r.stderr).not.toContain('error:')
     expect(r.code).toBe(0)
     expect(readFileSync(path.join(cwd, 'kestra', 'application.yaml'), 'utf8')).toContain('client-id:')

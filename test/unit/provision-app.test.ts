@@ -25,7 +25,9 @@ function setup() {
   const admin = new FakeOktaAdmin()
   const profiles = new FileProfileStore(nodeFileSystem, home)
   const store = new FileSecretStore(nodeFileSystem, home)
-  const deps = { admin, profiles, secretStore: async () => store }
+  const sleeps: number[] = []
+  const clock = { now: () => new Date(), sleep: async (ms: number) => void sleeps.push(ms) }
+  const deps = { admin, profiles, secretStore: async () => store, clock }
   return { admin, profiles, store, deps }
 }
 
@@ -173,7 +175,7 @@ describe('provisionApp', () => {
     await provisionApp(input(serviceTarget, { profile: 'svc-a', label: 'svc a' }), deps)
     await provisionApp(input(serviceTarget, { profile: 'svc-b', label: 'svc b' }), deps)
     const result = await deleteApp({ profile: 'svc-a', dryRun: false }, deps)
-    expect(result.skipped).toEqual([{ type: 'scope', name: 'api:access', reason: 'still used by policy "oidc-setup: svc b"' }])
+    expect(result.skipped).toEqual([{ type: 'scope', name: 'api:access', reason: 'still requested by profile "svc-b"' }])
     expect(admin.scopes.get('default')?.map((x) => x.name)).toContain('api:access')
     expect(admin.apps.map((a) => a.label)).toEqual(['svc b'])
   })

@@ -70,7 +70,7 @@ function deps(store: MemorySecretStore, response: TokenResponse | Error, nowSeco
   const d: GetTokenDeps = {
     profileExists: async () => true,
     secretStore: async () => store,
-    clock: { now: () => new Date(nowSeconds * 1000) },
+    clock: { now: () => new Date(nowSeconds * 1000), sleep: async () => undefined },
     oidc,
     lock: async () => {
       calls.lock++

@@ -1,15 +1,16 @@
 import type { Command } from 'commander'
 import { allPassed, type CheckResult } from '../../domain/doctor.js'
 import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
-import { parseAuthServerSelection } from '../../domain/provision-plan.js'
+import { intentOf } from '../../domain/intent-of.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { requireTarget } from '../../targets/index.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { checkMark } from '../output.js'
 import { confirmDestructive } from '../confirm.js'
 import { collect, connectOkta, describeChange } from './okta.js'
-import { runProvision, type ProvisionRequest } from './provision-options.js'
 import { READ_SCOPES } from '../../domain/okta-credentials.js'
+
+const requireTargetModule = (name: string) => requireTarget(name)
 
 interface DoctorOptions {
   target?: string
@@ -89,6 +90,10 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
       if (!globals.json) {
         out.info(`checking profile "${profile.name}" (${target.title}) against ${profile.issuer ?? 'its issuer'}`)
       }
+      const { assumed } = intentOf(profile, target.requirements({ baseUrl: new URL(profile.baseUrl ?? 'http://127.0.0.1/') }))
+      if (assumed.length) {
+        out.info(`note: profile "${profile.name}" was written before oidc-setup kept intents; assumed: ${assumed.join('; ')}`)
+      }
       let results = await run()
 
       if (options.fix && results.some((r) => r.status === 'fail' && r.fixable)) {
@@ -96,31 +101,34 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         if (!okta) {
           throw new ConfigError('doctor --fix needs Management API credentials', { hint: 'run `oidc-setup okta configure`' })
         }
-        // The same provisioning the profile was made with: what the profile says, the target's presets for the rest.
-        const fix: ProvisionRequest = {
-          target,
-          input: {
-            profile: profile.name,
-            target,
-            baseUrl: profile.baseUrl ? new URL(profile.baseUrl) : undefined,
-            label: profile.appLabel,
-            authServer: profile.authServerId ? parseAuthServerSelection(profile.authServerId) : undefined,
-            scopes: profile.scopes ?? [],
-            groupsClaim: Boolean(options.groupsClaim),
-            assignGroups: [],
-            assignUsers: [],
-            redirectUris: [],
-            logoutUris: [],
+        // The repair reads the profile's intent (custom redirect URIs, groups claim, label, server), never defaults.
+        const { planDoctorFix, applyDoctorFix } = await import('../../usecases/doctor-fix.js')
+        const { renderPlan } = await import('../../usecases/engine/index.js')
+        const { changeOf } = await import('../../usecases/provision-app.js')
+        const fixDeps = {
+          admin: okta,
+          profiles: deps.profiles,
+          secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
+          clock: deps.clock,
+          target: requireTargetModule,
+          onApplied: (item: { action: string; kind: string; name: string }) => {
+            if (item.action !== 'unchanged') {
+              out.success(`${item.kind} "${item.name}": ${item.action === 'create' ? 'created' : item.action === 'update' ? 'updated' : 'deleted'}`)
+            }
           },
         }
+        const fix = await planDoctorFix({ profile: profile.name, target: options.target, groupsClaim: options.groupsClaim }, fixDeps)
+        for (const note of fix.assumed) {
+          out.warn(`assumed: ${note}`)
+        }
         out.info('plan:')
-        const plan = await runProvision(c, okta, fix, true)
-        const writes = plan.changes.filter((ch) => ch.action !== 'unchanged').length
+        out.info(renderPlan(fix.plan))
+        const writes = fix.plan.summary.create + fix.plan.summary.update + fix.plan.summary.delete
         const go =
           writes > 0 &&
           (await confirmDestructive(c, {
             action: `apply ${writes} change(s) to ${okta.orgUrl}`,
-            items: plan.changes.filter((ch) => ch.action !== 'unchanged').map((ch) => describeChange(ch, true)),
+            items: fix.plan.items.filter((i) => i.action !== 'unchanged').map((i) => describeChange(changeOf(i), true)),
             preview: `oidc-setup doctor --profile ${profile.name}`,
           }))
         if (writes > 0 && !go) {
@@ -128,7 +136,7 @@ export const registerDoctor: RegisterCommand = (program, ctx) => {
         }
         if (go) {
           out.setInterruptAccount(`some repairs may already be applied in ${okta.orgUrl}; run \`oidc-setup doctor --profile ${profile.name}\` to see where it stands`)
-          await runProvision(c, okta, fix, false)
+          await applyDoctorFix(fix, fixDeps)
           if (!globals.json) {
             out.info('checking again')
           }

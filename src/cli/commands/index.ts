@@ -1,4 +1,6 @@
 import type { RegisterCommand } from '../context.js'
+import { registerApply } from './apply.js'
+import { registerSpec } from './spec.js'
 import { registerCompletion } from './completion.js'
 import { registerDoctor } from './doctor.js'
 import { registerLogin } from './login.js'
@@ -6,6 +8,7 @@ import { registerLogout } from './logout.js'
 import { registerStatus } from './status.js'
 import { registerToken } from './token.js'
 import { registerSetup } from './setup.js'
+import { registerOktaAdopt } from './okta-adopt.js'
 import { registerOktaAppsList } from './okta-apps-list.js'
 import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
@@ -23,11 +26,14 @@ import { registerTargets } from './targets.js'
  */
 export const commandModules: RegisterCommand[] = [
   registerSetup,
+  registerApply,
+  registerSpec,
   registerOktaConfigure,
   registerOktaCreateApp,
   registerOktaAppsList,
   registerOktaShow,
   registerOktaDeleteApp,
+  registerOktaAdopt,
   registerOktaRotateSecret,
   registerRenderConfig,
   registerLogin,

@@ -1,5 +1,7 @@
 import path from 'node:path'
 import { ConfigError, ManagementApiError, UsageError } from '../../domain/errors.js'
+import { DEFAULT_CONNECTION } from '../../domain/connection.js'
+import { isValidProfileName } from '../../domain/profile.js'
 import { normalizeOrgUrl, READ_SCOPES, type OktaAuth } from '../../domain/okta-credentials.js'
 import { configureOkta } from '../../usecases/configure-okta.js'
 import { withExamples, type RegisterCommand } from '../context.js'
@@ -9,6 +11,7 @@ import { collect, connectOkta, oktaCommand } from './okta.js'
 const WRITE_PERMISSIONS = ['okta.apps.manage', 'okta.authorizationServers.manage', 'okta.trustedOrigins.manage'] as const
 
 interface ConfigureOptions {
+  org?: string
   orgUrl?: string
   apiTokenEnv?: string
   apiTokenFile?: string
@@ -23,7 +26,8 @@ interface ConfigureOptions {
 export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
   const cmd = oktaCommand(program)
     .command('configure')
-    .description('save the Okta org URL and Management API credentials (API token or private_key_jwt service app)')
+    .description('save an Okta org connection: the org URL and Management API credentials (API token or private_key_jwt service app)')
+    .option('--org <name>', `the connection's name; app profiles and specs refer to it (default: "${DEFAULT_CONNECTION}", or --profile's name)`)
     .option('--org-url <url>', 'the Okta org URL, e.g. https://example.okta.com')
     .option('--api-token-env <name>', 'read the SSWS API token from this environment variable')
     .option('--api-token-file <path>', 'read the SSWS API token from this file ("-" for stdin)')
@@ -38,7 +42,7 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
     .option('--no-verify', 'save without checking the credentials against Okta')
     .action(async (options: ConfigureOptions, command) => {
       const c = ctx.context(command)
-      const { deps, out, globals, interactive } = c
+      const { deps, out, globals, interactive, profileExplicit } = c
       // Validate every flag before any side effect.
       if (options.apiTokenEnv && options.apiTokenFile) {
         throw new UsageError('--api-token-env and --api-token-file exclude each other')
@@ -67,6 +71,13 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         })
       }
       const orgUrl = normalizeOrgUrl(orgUrlText)
+      // `okta configure --profile work` (the old form) names a connection "work" and points profile "work" at it.
+      const connection = options.org ?? (profileExplicit ? globals.profile : DEFAULT_CONNECTION)
+      if (!isValidProfileName(connection)) {
+        throw new UsageError(`invalid connection name "${connection}" (--org)`, {
+          hint: 'use letters, digits, ".", "_" and "-" (at most 64 characters)',
+        })
+      }
       let auth: OktaAuth
       let privateKeyFile: string | undefined
       if (keyMode) {
@@ -119,8 +130,9 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
       let result
       try {
         result = await configureOkta(
-          { profile: globals.profile, orgUrl, auth, privateKeyFile, verify: options.verify },
+          { connection, profile: profileExplicit ? globals.profile : undefined, orgUrl, auth, privateKeyFile, verify: options.verify },
           {
+            connections: deps.connections,
             profiles: deps.profiles,
             secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
             connect: (credentials) => connectOkta(c, credentials, READ_SCOPES),
@@ -149,17 +161,20 @@ export const registerOktaConfigure: RegisterCommand = (program, ctx) => {
         )
         out.hint('`oidc-setup okta create-app --dry-run` only reads; a missing write permission fails create-app with exit 5 and names the scope')
       }
-      out.info(`${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in profile "${result.profile}"`)
+      out.info(
+        `${result.authMode === 'SSWS' ? 'API token' : 'private key'} stored in the ${result.secretStore}; org URL saved in connection "${result.connection}"${result.profile ? `, which profile "${result.profile}" uses` : ''}`,
+      )
       if (globals.json) {
         // The same facts as the text: what could not be confirmed, and the write permissions never checked.
         out.json({ ...result, notChecked: result.verified ? [...WRITE_PERMISSIONS] : [] })
       } else {
-        out.result(`configured ${result.orgUrl} for profile ${result.profile}`)
+        out.result(`configured ${result.orgUrl} as connection ${result.connection}`)
       }
     })
   withExamples(cmd, [
     'oidc-setup okta configure --org-url https://example.okta.com            # prompts for the API token',
     'oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN',
+    'oidc-setup okta configure --org prod --org-url https://example.okta.com --api-token-env OKTA_PROD_TOKEN   # a second org',
     'pass show okta/token | oidc-setup okta configure --org-url https://example.okta.com --api-token-file -',
     'oidc-setup okta configure --org-url https://example.okta.com --client-id 0oa123 --private-key-file key.pem --key-id kid1',
   ])

@@ -30,6 +30,9 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
       // Validate every flag before any side effect.
       const request = await parseProvisionOptions(options, c)
       const { target } = request
+      if (options.render && request.intent) {
+        request.intent.render = { out: (await import('node:path')).resolve(c.deps.io.cwd, options.render) }
+      }
       if (options.render && options.dryRun) {
         throw new UsageError('--render and --dry-run exclude each other')
       }
@@ -42,7 +45,7 @@ export const registerOktaCreateApp: RegisterCommand = (program, ctx) => {
         out.warn('--show-secret with --json puts the client secret into the JSON document')
       }
 
-      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) }))
+      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) }), { connection: request.intent?.connection, profile: request.input.profile })
       const dryRun = Boolean(options.dryRun)
       const result = await runProvision(c, admin, request, dryRun)
       const writes = result.changes.filter((ch) => ch.action !== 'unchanged').length

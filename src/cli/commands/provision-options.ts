@@ -8,6 +8,11 @@ import { requireTarget, targetNames } from '../../targets/index.js'
 import { parseSetFlags, resolveSettings } from '../../targets/settings.js'
 import type { TargetModule } from '../../targets/types.js'
 import type { ProvisionAppInput, ProvisionAppResult } from '../../usecases/provision-app.js'
+import { derivedProfileName } from '../../domain/connection.js'
+import type { AppIntent } from '../../domain/intent.js'
+import { intentOf } from '../../domain/intent-of.js'
+import { isValidProfileName } from '../../domain/profile.js'
+import { provisionInputOf } from '../../usecases/apply.js'
 import type { ActionContext } from '../context.js'
 import { collect, describeChange } from './okta.js'
 
@@ -25,12 +30,15 @@ export interface ProvisionOptions {
   logoutUri?: string[]
   testUser?: string
   set?: string[]
+  org?: string
 }
 
 /** A validated provisioning request: everything provisionApp needs but the dry-run switch. */
 export interface ProvisionRequest {
   target: TargetModule
   input: Omit<ProvisionAppInput, 'dryRun'>
+  /** What the flags asked for (the same value a spec entry gives); kept in the profile. */
+  intent?: AppIntent | undefined
 }
 
 /** Declares the provisioning flags on a command. `--target` is required unless `targetOptional` (setup prompts). */
@@ -48,6 +56,7 @@ export function addProvisionOptions(cmd: Command, targetOptional = false): Comma
     .option('--logout-uri <uri>', 'sign-out redirect URI instead of the target\'s (repeatable)', collect)
     .option('--test-user <login>', 'create this user (random password, kept in the secret store) and assign it to the app')
     .option('--set <key=value>', "a target setting, e.g. --set defaultRole=Viewer (repeatable; `oidc-setup targets` lists each target's)", collect)
+    .option('--org <name>', 'the Okta org connection to use (`okta configure --org NAME`; default: the profile\'s, or the only one)')
 }
 
 /** Validates the provisioning flags before any side effect; throws UsageError naming the flag. */
@@ -85,27 +94,52 @@ export async function parseProvisionOptions(options: ProvisionOptions, c: Action
     ? { login: options.testUser, password: `${(await import('node:crypto')).randomBytes(18).toString('base64url')}aA1!` }
     : undefined
   const settings = resolveSettings(target, [{ source: '--set', values: parseSetFlags(options.set ?? []) }])
-  return {
-    target,
-    input: {
-      settings,
-      profile: c.globals.profile,
-      target,
-      baseUrl: base?.url,
-      label: options.name?.trim(),
-      authServer: options.authServer ? parseAuthServerSelection(options.authServer) : undefined,
-      scopes: options.scope ?? [],
-      groupsClaim: Boolean(options.groupsClaim),
-      assignGroups: options.assignGroup ?? [],
-      assignUsers: options.assignUser ?? [],
-      redirectUris: options.redirectUri ?? [],
-      logoutUris: options.logoutUri ?? [],
-      testUser,
-    },
+  if (options.org !== undefined && !isValidProfileName(options.org)) {
+    throw new UsageError(`invalid connection name "${options.org}" (--org)`)
   }
+  const baseUrl = base?.text
+  const profile = c.profileExplicit ? c.globals.profile : await deriveProfile(c, target.name, baseUrl, options.name?.trim())
+  // Every flag maps to one field of the intent: the flags build the same AppIntent a spec entry does.
+  const intent: AppIntent = {
+    name: profile,
+    target: target.name,
+    ...(options.org ? { connection: options.org } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(options.name?.trim() ? { label: options.name.trim() } : {}),
+    ...(options.authServer ? { authServer: options.authServer.trim() } : {}),
+    scopes: options.scope ?? [],
+    ...(options.groupsClaim ? { groupsClaim: { name: 'groups' } } : {}),
+    assign: { groups: options.assignGroup ?? [], users: options.assignUser ?? [] },
+    ...(options.redirectUri?.length ? { redirectUris: options.redirectUri } : {}),
+    ...(options.logoutUri?.length ? { logoutUris: options.logoutUri } : {}),
+    trustedOrigins: [],
+    settings,
+    ...(options.testUser ? { testUser: options.testUser } : {}),
+  }
+  if (options.authServer) {
+    parseAuthServerSelection(options.authServer)
+  }
+  return { target, intent, input: provisionInputOf(intent, target, testUser?.password) }
 }
 
-/** Runs the provisioning engine with a progress line per object (`+ ~ -` in a dry run) and its warnings. */
+/**
+ * The profile a create-app / setup run without --profile writes: one that already holds this target and base URL
+ * (a re-run), else a new name derived from the target and host — never an existing profile of another app.
+ */
+async function deriveProfile(c: ActionContext, target: string, baseUrl: string | undefined, label: string | undefined): Promise<string> {
+  const same = (await c.deps.profiles.list()).find((p) => {
+    const i = intentOf(p).intent
+    return p.appId && i.target === target && i.baseUrl === baseUrl && (label === undefined || p.appLabel === label)
+  })
+  const name = same?.name ?? derivedProfileName(target, baseUrl, label)
+  c.out.info(`profile "${name}" (${same ? 'it already holds this app' : 'derived from the target and host'}; pass --profile NAME to choose)`)
+  return name
+}
+
+/**
+ * Runs the provisioning engine: prints the plan with values (Terraform-style, to stderr), then, unless dryRun,
+ * one progress line per object written, and the warnings.
+ */
 export async function runProvision(
   c: ActionContext,
   admin: OktaAdmin,
@@ -114,22 +148,22 @@ export async function runProvision(
 ): Promise<ProvisionAppResult> {
   const { deps, out, globals } = c
   const { provisionApp } = await import('../../usecases/provision-app.js')
+  const { renderPlan } = await import('../../usecases/engine/index.js')
   const result = await provisionApp(
-    { ...request.input, dryRun },
+    { ...request.input, ...(request.intent ? { intent: request.intent } : {}), dryRun },
     {
       admin,
       profiles: deps.profiles,
+      clock: deps.clock,
       secretStore: () => deps.secretStore({ kind: globals.secretStore, probe: true }),
-      onChange: (change) => {
-        const line = describeChange(change, dryRun)
-        if (change.action === 'unchanged') {
-          out.info(`  ${line}`)
-        } else if (dryRun) {
-          out.info(`${change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-'} ${line}`)
-        } else {
-          out.success(line)
-        }
-      },
+      onPlan: (plan) => out.info(renderPlan(plan)),
+      onChange: dryRun
+        ? undefined
+        : (change) => {
+            if (change.action !== 'unchanged') {
+              out.success(describeChange(change, false))
+            }
+          },
     },
   )
   out.registerSecret(result.clientSecret)
@@ -156,5 +190,7 @@ export function provisionJson(result: ProvisionAppResult, dryRun: boolean): Reco
       id: ch.id ?? null,
       ...(ch.fields ? { fields: ch.fields } : {}),
     })),
+    // The same plan, with values (what each change sets, adds, removes or keeps).
+    plan: result.plan.items,
   }
 }

@@ -79,8 +79,6 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
       const c = ctx.context(command)
       const { deps, out, globals } = c
       await promptMissing(c, options)
-      const request = await parseProvisionOptions(options, c)
-      const { target } = request
       const dryRun = Boolean(options.dryRun)
       if (options.verify && !options.testUser) {
         throw new UsageError('--verify needs --test-user LOGIN (the user to sign in as)', {
@@ -90,14 +88,19 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
       if (options.verify && dryRun) {
         throw new UsageError('--verify and --dry-run exclude each other')
       }
+      const request = await parseProvisionOptions(options, c)
+      const { target } = request
       if (options.out && !isRenderable(target)) {
         throw new UsageError(`target "${target.name}" has no config files to write (--out)`)
       }
       const outDir = isRenderable(target) ? path.resolve(deps.io.cwd, options.out ?? target.name) : undefined
+      if (outDir && request.intent) {
+        request.intent.render = { out: outDir }
+      }
 
       // 1. Credentials: one cheap call per area, so a missing permission shows before anything is created.
       const step = out.step('checking Okta credentials')
-      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) })).catch((error: unknown) => {
+      const admin = await connectOkta(c, undefined, provisionScopes({ testUser: Boolean(options.testUser) }), { connection: request.intent?.connection, profile: request.input.profile }).catch((error: unknown) => {
         step.fail()
         throw error
       })

@@ -221,6 +221,16 @@ export class SdkOktaAdmin implements OktaAdmin {
     })
   }
 
+  async unassignGroup(appId: string, groupId: string): Promise<void> {
+    await this.remove(`remove group ${groupId} from app ${appId}`, `/api/v1/apps/${enc(appId)}/groups/${enc(groupId)}`)
+  }
+
+  async listGroupAppIds(groupId: string): Promise<string[]> {
+    // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listAssignedApplicationsForGroup
+    const list = await this.list(`list the apps of group ${groupId}`, `/api/v1/groups/${enc(groupId)}/apps?limit=200`)
+    return list.map((a) => str(a.id))
+  }
+
   // authorization servers
 
   async getAuthServer(id: string): Promise<AuthServer | undefined> {
@@ -234,6 +244,10 @@ export class SdkOktaAdmin implements OktaAdmin {
       `/api/v1/authorizationServers?q=${encodeURIComponent(name)}&limit=200`,
     )
     return list.filter((s) => s.name === name).map(authServerFromJson)
+  }
+
+  async listAuthServers(): Promise<AuthServer[]> {
+    return (await this.list('list authorization servers', '/api/v1/authorizationServers?limit=200')).map(authServerFromJson)
   }
 
   async createAuthServer(spec: AuthServerSpec): Promise<AuthServer> {
@@ -403,6 +417,10 @@ export class SdkOktaAdmin implements OktaAdmin {
       `/api/v1/trustedOrigins?q=${encodeURIComponent(origin)}&limit=200`,
     )
     return list.map(originFromJson).filter((o) => o.origin === origin)
+  }
+
+  async listTrustedOrigins(): Promise<TrustedOrigin[]> {
+    return (await this.list('list trusted origins', '/api/v1/trustedOrigins?limit=200')).map(originFromJson)
   }
 
   async createTrustedOrigin(spec: TrustedOriginSpec): Promise<TrustedOrigin> {

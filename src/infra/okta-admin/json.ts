@@ -13,6 +13,7 @@ import type {
   TrustedOrigin,
   TrustedOriginSpec,
 } from '../../domain/okta-model.js'
+import { isManaged } from '../../domain/okta-model.js'
 
 /** A JSON object as Okta sends it. */
 export type Json = Record<string, unknown>
@@ -70,6 +71,7 @@ export function appFromJson(json: Json): OidcApp {
     // sees an app that never had it set.
     issuerMode: (str(oauth.issuer_mode) || undefined) as OidcApp['issuerMode'],
     notes: typeof notes === 'string' ? notes : undefined,
+    signOnMode: typeof json.signOnMode === 'string' ? json.signOnMode : undefined,
   }
 }
 
@@ -99,8 +101,10 @@ export function appToJson(spec: AppSpec, base: Json): Json {
     oauth.consent_method = 'TRUSTED'
   }
   settings.oauthClient = oauth
-  if (spec.notes !== undefined && obj(settings.notes).admin === undefined) {
-    settings.notes = { ...obj(settings.notes), admin: spec.notes }
+  // The marker is added once (on create, or when an adopted app is first applied); other admin notes stay.
+  const admin = obj(settings.notes).admin
+  if (spec.notes !== undefined && !isManaged(typeof admin === 'string' ? admin : undefined)) {
+    settings.notes = { ...obj(settings.notes), admin: typeof admin === 'string' && admin ? `${admin}\n${spec.notes}` : spec.notes }
   }
   const credentials = { ...obj(json.credentials) }
   const oauthCreds: Json = { ...obj(credentials.oauthClient) }

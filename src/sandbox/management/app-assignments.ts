@@ -3,6 +3,7 @@ import { OktaError, notFound, validationError } from '../errors.js'
 import type { Org } from '../org.js'
 import type { AppRecord } from '../store.js'
 import { asObject, isObject, now, type JsonObject } from '../util.js'
+import { renderApp } from './apps.js'
 import { noContent, ok, paginate, search, type Router } from './router.js'
 
 function renderGroupAssignment(org: Org, app: AppRecord, g: AppRecord['groups'][number]): JsonObject {
@@ -123,6 +124,14 @@ export function registerAppAssignments(router: Router, org: Org): void {
     }
     org.changed()
     return noContent()
+  })
+
+  // The apps a group is assigned to (listAssignedApplicationsForGroup): one read per group, however many apps.
+  // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listAssignedApplicationsForGroup
+  router.add('GET', '/api/v1/groups/:groupId/apps', (req) => {
+    const group = org.group(req.params.groupId ?? '')
+    const items = org.state.apps.filter((a) => a.groups.some((g) => g.groupId === group.id)).map((a) => renderApp(org, a))
+    return paginate(items, req, { defaultLimit: 20, maxLimit: 200 })
   })
 
   // User assignments.

@@ -1,0 +1,137 @@
+import { usesClientSecret } from '../../../domain/app-requirements.js'
+import { UsageError } from '../../../domain/errors.js'
+import { isManaged, type AppSpec, type OidcApp } from '../../../domain/okta-model.js'
+import { diffList, isWrite, type FieldChange } from '../../../domain/plan.js'
+import { secretKeys } from '../../../domain/profile.js'
+import { profileOfNote } from '../../../domain/provision-plan.js'
+import { Phase, type ApplyState, type PlanBuilder, type Unit } from '../context.js'
+import { createOnce } from '../create-once.js'
+import { appValues, defined, scalar, unique } from './values.js'
+
+/**
+ * Step 2, the app integration. Lists that cannot weaken the app (sign-in and sign-out redirect URIs) keep entries
+ * added outside oidc-setup unless the intent says `lists: exact`; lists that widen what the app may do (grant and
+ * response types) are reconciled exactly, and each removal is shown with its value.
+ */
+export async function planApps(units: readonly Unit[], b: PlanBuilder): Promise<void> {
+  await Promise.all(units.map((u) => planApp(u, b)))
+}
+
+async function planApp(u: Unit, b: PlanBuilder): Promise<void> {
+  const { admin, clock } = b.ctx
+  const found = await b.obs.appByLabel(u.label)
+  b.apps.set(u.key, found)
+  const previous = b.previous.get(u.app)
+  if (!found) {
+    b.add(
+      { app: u.app, kind: 'app', name: u.label, action: 'create', values: appValues(u.spec) },
+      {
+        phase: Phase.App,
+        run: async (st) => {
+          const app = await createOnce(clock, async () => (await admin.findAppsByLabel(u.label))[0], () => admin.createApp(u.spec))
+          st.apps.set(u.key, app)
+          st.own(u.app, { type: 'app', id: app.id, name: u.label })
+          if (app.clientSecret) {
+            st.secrets.set(u.key, app.clientSecret)
+          }
+          await storeSecret(u, app, st, b)
+          return app.id
+        },
+      },
+    )
+    return
+  }
+  const owner = isManaged(found.notes) ? profileOfNote(found.notes) : undefined
+  if (owner && owner !== u.app) {
+    throw new UsageError(`app "${u.label}" (${found.id}) is managed by profile "${owner}", not "${u.app}"`, {
+      hint: `use --profile ${owner}, or give this app another label (--name)`,
+    })
+  }
+  // Our marker for this profile (an interrupted run), or an app this profile adopted: ours to manage and delete.
+  const adopted = previous?.managed?.some((m) => m.type === 'app' && m.id === found.id) ?? false
+  if (owner === u.app || adopted) {
+    b.owned.push({ app: u.app, resource: { type: 'app', id: found.id, name: u.label } })
+  }
+  const { changes, spec } = appChanges(found, u.spec, u.lists, adopted && !owner)
+  const writes = changes.filter(isWrite)
+  b.add(
+    { app: u.app, kind: 'app', name: u.label, action: writes.length ? 'update' : 'unchanged', id: found.id, ...(changes.length ? { changes } : {}) },
+    {
+      phase: Phase.App,
+      run: async (st) => {
+        let app = found
+        if (writes.some((c) => c.field !== 'status')) {
+          app = await admin.updateApp(found.id, spec)
+          if (writes.some((c) => c.field === 'tokenEndpointAuthMethod') && app.clientSecret) {
+            st.secrets.set(u.key, app.clientSecret)
+          }
+        }
+        if (writes.some((c) => c.field === 'status')) {
+          await admin.activateApp(found.id)
+        }
+        st.apps.set(u.key, app)
+        await storeSecret(u, app, st, b)
+      },
+    },
+  )
+}
+
+/** The changes from an app as Okta holds it to the wanted one, and the spec to write (kept entries included). */
+export function appChanges(have: OidcApp, want: AppSpec, lists: 'keep' | 'exact', mark: boolean): { changes: FieldChange[]; spec: AppSpec } {
+  const changes = defined<FieldChange>([
+    scalar('applicationType', have.applicationType, want.applicationType),
+    diffList('grantTypes', have.grantTypes, want.grantTypes, 'exact'),
+    diffList('responseTypes', have.responseTypes, want.responseTypes, 'exact'),
+    diffList('redirectUris', have.redirectUris, want.redirectUris, lists),
+    diffList('postLogoutRedirectUris', have.postLogoutRedirectUris, want.postLogoutRedirectUris, lists),
+    scalar('tokenEndpointAuthMethod', have.tokenEndpointAuthMethod, want.tokenEndpointAuthMethod),
+    scalar('pkceRequired', have.pkceRequired, want.pkceRequired),
+    scalar('refreshTokenRotation', have.refreshTokenRotation ?? null, want.refreshTokenRotation),
+    scalar('issuerMode', have.issuerMode, want.issuerMode),
+    have.status !== 'ACTIVE' ? { field: 'status', from: have.status, to: 'ACTIVE' } : undefined,
+    mark ? { field: 'notes', added: [want.notes ?? ''] } : undefined,
+  ])
+  const keep = (h: readonly string[], w: readonly string[]): string[] => (lists === 'keep' ? unique([...w, ...h]) : [...w])
+  const spec: AppSpec = {
+    ...want,
+    redirectUris: keep(have.redirectUris, want.redirectUris),
+    postLogoutRedirectUris: keep(have.postLogoutRedirectUris, want.postLogoutRedirectUris),
+    // The marker is written on create, or when an adopted app is first applied; never over someone's notes.
+    notes: mark ? want.notes : undefined,
+  }
+  return { changes, spec }
+}
+
+/** Puts the client secret straight into the secret store: a new one, or the current one when the store lacks it. */
+async function storeSecret(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuilder): Promise<void> {
+  if (!usesClientSecret(app.tokenEndpointAuthMethod) || u.role) {
+    return
+  }
+  await st.serialSecrets(() => storeSecretNow(u, app, st, b))
+}
+
+async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuilder): Promise<void> {
+  const store = st.secretStore ?? (st.secretStore = await b.ctx.secretStore())
+  const key = secretKeys.clientSecret(u.app)
+  const fresh = st.secrets.get(u.key)
+  if (fresh) {
+    await store.set(key, fresh)
+    st.secretStored.add(u.key)
+    return
+  }
+  if (b.previous.get(u.app)?.clientId === app.clientId && (await store.get(key)) !== undefined) {
+    st.secretStored.add(u.key)
+    return
+  }
+  // Missing, or stored for another app this profile pointed at before: recover the current one.
+  const active = (await b.ctx.admin.listClientSecrets(app.id))
+    .filter((s) => s.status === 'ACTIVE' && s.value)
+    .sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))
+  if (active[0]) {
+    st.secrets.set(u.key, active[0].value)
+    await store.set(key, active[0].value)
+    st.secretStored.add(u.key)
+  } else {
+    st.warnings.push(`could not recover the client secret of "${u.label}" (Okta returned no active secret): rotate it in the Admin Console`)
+  }
+}
