@@ -21,10 +21,10 @@ export async function planServers(units: readonly Unit[], b: PlanBuilder): Promi
         return
       }
       const read = await b.obs.server(ref)
-      // `default` stays `default` (Okta's alias of the default custom server) in every path and in the profile: the
-      // same in every org, where its real id differs.
-      // https://developer.okta.com/docs/concepts/auth-servers/#default-custom-authorization-server
-      const found = read && ref.id === 'default' ? { ...read, id: 'default' } : read
+      // `default` is Okta's alias of the default custom server; the server read through it carries its real aus… id,
+      // which the profile keeps (the intent keeps the alias, the same in every org). Its issuer still ends in
+      // /oauth2/default. https://developer.okta.com/docs/concepts/auth-servers/#default-custom-authorization-server
+      const found = read
       b.servers.set(key, found)
       const group = new Set(users.map((u) => u.app)).size > 1 ? SHARED : first.app
       if (found) {
