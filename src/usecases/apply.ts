@@ -1,21 +1,20 @@
 import type { Clock } from '../infra/clock.js'
 import { UsageError } from '../domain/errors.js'
 import type { AppIntent } from '../domain/intent.js'
-import { parseAuthServerSelection, type Change } from '../domain/provision-plan.js'
+import { SHARED, type PlanItem } from '../domain/plan.js'
+import type { Change } from '../domain/provision-plan.js'
 import { selectApps, type Spec, type SpecEnvironment } from '../domain/spec.js'
 import type { OktaAdmin } from '../infra/okta-admin.js'
 import type { ProfileStore } from '../infra/profile-store.js'
 import type { SecretStore } from '../infra/secret-store.js'
 import { requireTarget } from '../targets/index.js'
 import type { TargetModule } from '../targets/types.js'
-import type { ProvisionAppDeps, ProvisionAppInput, ProvisionAppResult } from './provision-app.js'
+import { applyPlan, planApps, type EngineContext, type Plan, type PlannedApp } from './engine/index.js'
 
 /**
- * `oidc-setup apply` / `plan` (issue 9 item 5): every app of a spec reconciled in one run, in one environment.
- *
- * Until the reconcile engine (src/usecases/engine, branch wt/engine) lands, each app goes through today's
- * provisionApp behind provisionInputOf(), the one adapter from an AppIntent to the engine's input; the switch-over
- * replaces that adapter and runApp() below, nothing else.
+ * `oidc-setup apply` / `plan` (issue 9 item 5): every app of a spec reconciled in one run, in one environment,
+ * through one plan per org: shared objects (a custom server, a scope, a group) are read and reconciled once, and
+ * reads are listed and paged per object kind rather than looked up app by app.
  */
 
 /** What apply reconciles. */
@@ -41,8 +40,12 @@ export interface AppliedApp {
   profile: string
   target: string
   orgUrl: string
-  result: ProvisionAppResult
-  /** Fields of the intent the current engine records but does not reconcile yet (said, never silently dropped). */
+  planned: PlannedApp
+  /** Whether its client secret is in the secret store (after apply). */
+  secretStored: boolean
+  /** This app's plan items (objects shared with other apps are in ApplyResult.shared). */
+  items: PlanItem[]
+  /** Fields of the intent kept in the profile that the engine does not reconcile yet (said, never silently dropped). */
   notReconciled: string[]
 }
 
@@ -57,16 +60,19 @@ export interface PrunedApp {
 export interface ApplyResult {
   environment: string | undefined
   apps: AppliedApp[]
-  /** With --prune: what was (or would be) deleted; without: the profiles it would delete. */
+  /** Objects several apps of one org share (reconciled once), per org. */
+  shared: Array<{ orgUrl: string; items: PlanItem[] }>
+  /** With --prune: what was (or would be) deleted. */
   prune: PrunedApp[]
   /** Profiles the spec applied before and no longer declares, when --prune was not given. */
   orphans: string[]
   /** Number of writes made (or planned). */
   writes: number
+  warnings: string[]
   dryRun: boolean
 }
 
-/** What apply needs: the edges, plus the current engine's entry points (replaced by the reconcile engine). */
+/** What apply needs: the edges. */
 export interface ApplyDeps {
   profiles: ProfileStore
   secretStore(): Promise<SecretStore>
@@ -74,127 +80,131 @@ export interface ApplyDeps {
   clock: Clock
   /** Connects to the org an app lives in: its connection, else the environment's orgUrl + apiToken reference. */
   connect(intent: AppIntent, environment: SpecEnvironment | undefined): Promise<{ admin: OktaAdmin; connection?: string | undefined }>
-  provisionApp(input: ProvisionAppInput, deps: ProvisionAppDeps): Promise<ProvisionAppResult>
   deleteApp?(profile: string, admin: OktaAdmin, dryRun: boolean, onChange: (c: Change) => void): Promise<Omit<PrunedApp, 'profile'>>
   /** Asked before --prune deletes anything (not in a dry run); false deletes nothing. */
   confirmPrune?(profiles: string[]): Promise<boolean>
   /** A fresh random password for a test user the spec asks for. */
   randomPassword(): string
-  /** Progress: each object as it is settled, per app. */
+  /** The plan of one org, before anything is written. */
+  onPlan?(plan: Plan): void
+  /** Progress: each object as it is settled. */
+  onApplied?(item: PlanItem): void
+  /** Progress of --prune. */
   onChange?(app: string, change: Change): void
+  /** A secret the run handled (a new client secret, a test user's password): for redaction, never printed. */
+  onSecret?(value: string): void
   /** Renders an app's files after it is applied (apps with `render:`). */
   render?(intent: AppIntent, target: TargetModule): Promise<void>
 }
 
-/** The intent fields today's provisionApp cannot reconcile (they are kept in the profile all the same). */
+/** The intent fields the engine cannot reconcile yet (they are kept in the profile all the same). */
 export function notReconciledFields(intent: AppIntent): string[] {
-  const out: string[] = []
-  if (intent.trustedOrigins.length) {
-    out.push('trustedOrigins')
-  }
-  if (intent.tokenLifetimes) {
-    out.push('tokenLifetimes')
-  }
-  if (intent.clientAuth) {
-    out.push('clientAuth')
-  }
-  if (intent.issuerMode) {
-    out.push('issuerMode')
-  }
-  if (intent.lists === 'exact') {
-    out.push('lists: exact')
-  }
-  if (intent.render?.format === 'env' || intent.render?.secretRef) {
-    out.push('render.format/secretRef')
-  }
-  if (intent.groupsClaim && (intent.groupsClaim.name !== 'groups' || intent.groupsClaim.filter !== undefined)) {
-    out.push('groupsClaim name/filter')
-  }
-  return out
+  return intent.clientAuth === 'private-key-jwt' ? ['clientAuth'] : []
 }
 
 /**
- * The adapter from an AppIntent (spec entry or flags) to today's provisionApp input: the one place that maps
- * intent fields onto the engine. `testUserPassword` is the password a missing test user is created with.
- */
-export function provisionInputOf(intent: AppIntent, target: TargetModule, testUserPassword?: string): Omit<ProvisionAppInput, 'dryRun'> {
-  return {
-    profile: intent.name,
-    target,
-    baseUrl: intent.baseUrl ? new URL(intent.baseUrl) : undefined,
-    label: intent.label,
-    authServer: intent.authServer ? parseAuthServerSelection(intent.authServer) : undefined,
-    scopes: intent.scopes,
-    groupsClaim: Boolean(intent.groupsClaim),
-    assignGroups: intent.assign.groups,
-    assignUsers: intent.assign.users,
-    redirectUris: intent.redirectUris ?? [],
-    logoutUris: intent.logoutUris ?? [],
-    testUser: intent.testUser && testUserPassword ? { login: intent.testUser, password: testUserPassword } : undefined,
-    settings: intent.settings,
-    intent,
-  }
-}
-
-/**
- * Applies (or plans) a spec's apps in one environment, app by app in spec order, each through the engine; an app
- * that fails stops the run (later apps untouched, the error names the app). Profiles record the spec file and
- * environment, so a later `--prune` deletes only apps this spec made; without --prune they are listed as orphans.
+ * Applies (or plans) a spec's apps in one environment: one plan per org over all its apps, then (unless dry) one
+ * apply. Profiles record the spec file and environment, so a later `--prune` deletes only apps this spec made;
+ * without --prune they are listed as orphans.
  */
 export async function applySpec(input: ApplyInput, deps: ApplyDeps): Promise<ApplyResult> {
   const { spec } = input
   const selection = selectApps(spec, input.env, input.only)
   const environment = selection.environment
   const envName = environment?.name
-  const apps: AppliedApp[] = []
   const admins = new Map<string, Promise<{ admin: OktaAdmin; connection?: string | undefined }>>()
+  const keyOf = (intent: AppIntent): string => intent.connection ?? `env:${envName ?? ''}`
   const connect = (intent: AppIntent): Promise<{ admin: OktaAdmin; connection?: string | undefined }> => {
     // One connection per org in a run: the apps of an environment usually share it.
-    const key = intent.connection ?? `env:${envName ?? ''}`
-    let c = admins.get(key)
+    let c = admins.get(keyOf(intent))
     if (!c) {
       c = deps.connect(intent, environment)
-      admins.set(key, c)
+      admins.set(keyOf(intent), c)
     }
     return c
   }
-  const specTag = { file: input.specPath, ...(envName ? { env: envName } : {}) }
+  const appName = (profile: string): string => (environment ? profile.slice(0, profile.length - environment.profileSuffix.length) : profile)
   for (const intent of selection.apps) {
-    const appName = environment ? intent.name.slice(0, intent.name.length - environment.profileSuffix.length) : intent.name
-    const target = requireTarget(intent.target)
-    const { admin, connection } = await connect(intent)
-    const recorded: AppIntent = { ...intent, ...(connection ? { connection } : {}) }
+    requireTarget(intent.target)
     const existing = await deps.profiles.get(intent.name)
     if (existing?.spec && existing.spec.file !== input.specPath && existing.appId) {
       throw new UsageError(`profile "${intent.name}" belongs to another spec (${existing.spec.file})`, {
         hint: 'rename the app in this spec, or remove it from the other spec and delete it there first',
       })
     }
-    let result: ProvisionAppResult
-    try {
-      result = await deps.provisionApp(
-        { ...provisionInputOf(recorded, target, recorded.testUser ? deps.randomPassword() : undefined), dryRun: input.dryRun },
-        {
-          admin,
-          profiles: deps.profiles,
-          secretStore: deps.secretStore,
-          clock: deps.clock,
-          onChange: (change) => deps.onChange?.(appName, change),
-        },
-      )
-    } catch (error) {
-      if (error instanceof Error && 'hint' in error) {
-        error.message = `app "${appName}": ${error.message}`
-      }
-      throw error
+  }
+  const groups = new Map<string, AppIntent[]>()
+  for (const intent of selection.apps) {
+    groups.set(keyOf(intent), [...(groups.get(keyOf(intent)) ?? []), intent])
+  }
+
+  const specTag = { file: input.specPath, ...(envName ? { env: envName } : {}) }
+  const apps: AppliedApp[] = []
+  const shared: ApplyResult['shared'] = []
+  const warnings: string[] = []
+  let writes = 0
+  for (const intents of groups.values()) {
+    const { admin, connection } = await connect(intents[0] as AppIntent)
+    const recorded = intents.map((i): AppIntent => ({ ...i, ...(connection ? { connection } : {}) }))
+    const passwords = new Map<string, string>()
+    const ctx: EngineContext = {
+      admin,
+      profiles: deps.profiles,
+      secretStore: deps.secretStore,
+      clock: deps.clock,
+      target: requireTarget,
+      testUserPassword: (app) => {
+        let pw = passwords.get(app)
+        if (!pw) {
+          pw = deps.randomPassword()
+          deps.onSecret?.(pw)
+          passwords.set(app, pw)
+        }
+        return pw
+      },
+      onApplied: deps.onApplied,
     }
+    const plan = await planApps(recorded, ctx)
+    deps.onPlan?.(plan)
+    let items = plan.items
+    let planned: Array<PlannedApp & { secretStored?: boolean }> = plan.apps
     if (!input.dryRun) {
-      await deps.profiles.update(intent.name, { spec: specTag })
-      if (intent.render && deps.render) {
-        await deps.render(recorded, target)
+      const result = await applyPlan(plan, ctx)
+      items = result.items
+      planned = result.apps
+      for (const a of result.apps) {
+        if (a.clientSecret) {
+          deps.onSecret?.(a.clientSecret)
+        }
       }
+      warnings.push(...result.warnings)
+      for (const intent of recorded) {
+        await deps.profiles.update(intent.name, { spec: specTag })
+        if (intent.render && deps.render) {
+          await deps.render(intent, requireTarget(intent.target))
+        }
+      }
+    } else {
+      warnings.push(...plan.warnings)
     }
-    apps.push({ app: appName, profile: intent.name, target: target.name, orgUrl: admin.orgUrl, result, notReconciled: notReconciledFields(intent) })
+    writes += items.filter((i) => i.action !== 'unchanged').length
+    const common = items.filter((i) => i.app === SHARED)
+    if (common.length) {
+      shared.push({ orgUrl: admin.orgUrl, items: common })
+    }
+    for (const intent of recorded) {
+      const p = planned.find((a) => a.name === intent.name) as PlannedApp & { secretStored?: boolean }
+      apps.push({
+        app: appName(intent.name),
+        profile: intent.name,
+        target: p.target,
+        orgUrl: admin.orgUrl,
+        planned: p,
+        secretStored: Boolean(p.secretStored),
+        items: items.filter((i) => i.app === intent.name),
+        notReconciled: notReconciledFields(intent),
+      })
+    }
   }
 
   // Apps this spec applied earlier (same file, same environment) that it no longer declares.
@@ -217,8 +227,6 @@ export async function applySpec(input: ApplyInput, deps: ApplyDeps): Promise<App
       prune.push({ profile: name, ...done })
     }
   }
-  const writes =
-    apps.reduce((n, a) => n + a.result.changes.filter((c) => c.action !== 'unchanged').length, 0) +
-    prune.reduce((n, p) => n + p.changes.filter((c) => c.action !== 'unchanged').length, 0)
-  return { environment: envName, apps, prune, orphans: input.prune ? [] : orphans, writes, dryRun: input.dryRun }
+  writes += prune.reduce((n, p) => n + p.changes.filter((c) => c.action !== 'unchanged').length, 0)
+  return { environment: envName, apps, shared, prune, orphans: input.prune ? [] : orphans, writes, warnings: [...new Set(warnings)], dryRun: input.dryRun }
 }

@@ -136,7 +136,8 @@ describe('apply and plan against the sandbox', () => {
     writeFileSync(file, FIVE.replace('https://spa1.spec.example.com', 'https://spa1b.spec.example.com'))
     const drift = await runMain(['plan', '-f', file, '--detailed-exitcode', '--only', 'spa1'], { configHome: home })
     expect(drift.code, drift.stderr).toBe(2)
-    expect(drift.stderr).toMatch(/^app spa1:/m)
+    // The default label follows the host, so a new base URL is a new app (a `label:` keeps one app across hosts).
+    expect(drift.stderr).toMatch(/^app "spa1"\n {2}\+ app "spa \(spa1b\.spec\.example\.com\)"/m)
   })
 
   it('promotes dev to prod with one command: same spec, objects found by name in the other org, nothing copied by id', async () => {

@@ -5,7 +5,6 @@ import type { AppIntent } from '../../domain/intent.js'
 import type { SpecEnvironment } from '../../domain/spec.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { collect, connectOkta, describeChange } from './okta.js'
-import { provisionJson } from './provision-options.js'
 
 /** Changes are pending (`plan --detailed-exitcode`, exit 2), like `terraform plan -detailed-exitcode`. */
 class ChangesPending extends CliError {
@@ -46,11 +45,12 @@ async function run(c: ActionContext, options: ApplyOptions, mode: 'apply' | 'pla
   const dryRun = mode === 'plan' || Boolean(options.dryRun)
   const prune = Boolean(options.prune)
   const path = await import('node:path')
-  const [{ loadSpec }, { applySpec }, { provisionApp }, { deleteApp }, { randomBytes }] = await Promise.all([
+  const [{ loadSpec }, { applySpec }, { deleteApp }, { renderPlan }, { changeOf }, { randomBytes }] = await Promise.all([
     import('../../usecases/spec.js'),
     import('../../usecases/apply.js'),
-    import('../../usecases/provision-app.js'),
     import('../../usecases/delete-app.js'),
+    import('../../usecases/engine/index.js'),
+    import('../../usecases/provision-app.js'),
     import('node:crypto'),
   ])
   const spec = await loadSpec(options.file, { fs: deps.fs, cwd: deps.io.cwd })
@@ -80,42 +80,39 @@ async function run(c: ActionContext, options: ApplyOptions, mode: 'apply' | 'pla
         }
         return { admin: await connectOkta(c, undefined, PROVISION_SCOPES, { connection: intent.connection, profile: intent.name }), connection: intent.connection }
       },
-      provisionApp: async (input, d) => {
-        const r = await provisionApp(input, d)
-        out.registerSecret(r.clientSecret)
-        out.registerSecret(input.testUser?.password)
-        return r
-      },
       deleteApp: async (profile, admin, dry, onChange) =>
         deleteApp({ profile, dryRun: dry }, { admin, profiles: deps.profiles, secretStore, onChange }),
       confirmPrune: async (names) =>
         globals.yes || (await deps.prompt.confirm(`delete the Okta apps of ${names.map((n) => `"${n}"`).join(', ')} (no longer in ${options.file})?`, false)),
       randomPassword: () => `${randomBytes(18).toString('base64url')}aA1!`,
+      onSecret: (value) => out.registerSecret(value),
+      // The plan of each org, Terraform-style with values, before anything is written.
+      onPlan: (plan) => out.info(renderPlan(plan)),
+      onApplied: (item) => {
+        if (item.action !== 'unchanged') {
+          out.success(describeChange(changeOf(item), false))
+        }
+      },
       onChange: (app, change) => {
         if (app !== current) {
           current = app
-          out.info(out.color.bold(`app ${app}:`))
+          out.info(out.color.bold(`prune ${app}:`))
         }
-        const line = describeChange(change, dryRun)
-        if (change.action === 'unchanged') {
-          out.info(`    ${line}`)
-        } else {
-          out.info(`  ${change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-'} ${line}`)
-        }
+        out.info(`  ${change.action === 'unchanged' ? ' ' : '-'} ${describeChange(change, dryRun)}`)
       },
       render: async (intent, target) => {
         if (intent.render) {
           const { renderAfterCreate } = await import('./okta-render-bridge.js')
           out.info(`rendering ${target.name} config into ${intent.render.out}`)
-          await renderAfterCreate(c, intent.name, target.name, intent.render.out, { nextSteps: false })
+          await renderAfterCreate(c, intent.name, target.name, intent.render.out, { nextSteps: false, format: intent.render.format, secretRef: intent.render.secretRef })
         }
       },
     },
   )
+  for (const w of result.warnings) {
+    out.warn(w)
+  }
   for (const app of result.apps) {
-    for (const w of app.result.warnings) {
-      out.warn(`app ${app.app}: ${w}`)
-    }
     if (app.notReconciled.length) {
       out.warn(`app ${app.app}: kept in the profile but not reconciled in Okta yet: ${app.notReconciled.join(', ')}`)
     }
@@ -135,13 +132,27 @@ async function run(c: ActionContext, options: ApplyOptions, mode: 'apply' | 'pla
       environment: result.environment ?? null,
       dryRun,
       writes: result.writes,
-      apps: result.apps.map((a) => ({ app: a.app, target: a.target, orgUrl: a.orgUrl, notReconciled: a.notReconciled, ...provisionJson(a.result, dryRun) })),
+      apps: result.apps.map((a) => ({
+        app: a.app,
+        profile: a.profile,
+        target: a.target,
+        orgUrl: a.orgUrl,
+        appId: a.planned.appId ?? null,
+        clientId: a.planned.clientId ?? null,
+        issuer: a.planned.issuer ?? null,
+        authServerId: a.planned.authServerId ?? null,
+        secretStored: a.secretStored,
+        notReconciled: a.notReconciled,
+        // The plan with values (what each change sets, adds, removes or keeps); never a secret.
+        plan: a.items,
+      })),
+      shared: result.shared,
       prune: result.prune,
       orphans: result.orphans,
     })
   } else {
     for (const a of result.apps) {
-      out.result(`${a.app}: profile ${a.profile}, client id ${a.result.clientId ?? '(not created yet)'}, issuer ${a.result.issuer ?? '(not created yet)'}`)
+      out.result(`${a.app}: profile ${a.profile}, client id ${a.planned.clientId ?? '(not created yet)'}, issuer ${a.planned.issuer ?? '(not created yet)'}`)
     }
   }
   if (mode === 'plan' && options.detailedExitcode && result.writes > 0) {

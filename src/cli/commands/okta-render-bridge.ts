@@ -3,9 +3,10 @@ import { secretKeys } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
 import { templatesDir } from '../../infra/templates.js'
 import { requireRenderableTarget } from '../../targets/index.js'
-import { renderConfig, type RenderConfigResult } from '../../usecases/render-config.js'
+import { checkRenderOptions, renderConfig, type RenderConfigResult } from '../../usecases/render-config.js'
 import { resolveSettings } from '../../targets/settings.js'
 import type { ActionContext } from '../context.js'
+import type { RenderFormat, SecretSource } from '../../targets/types.js'
 import { askMissingSettings } from './target-settings.js'
 
 /**
@@ -17,23 +18,31 @@ export async function renderAfterCreate(
   profileName: string,
   targetName: string,
   dir: string,
-  options: { nextSteps?: boolean } = {},
+  options: { nextSteps?: boolean; format?: RenderFormat | undefined; secretRef?: 'env' | undefined } = {},
 ): Promise<RenderConfigResult> {
   const { deps, out, globals } = c
   const target = requireRenderableTarget(targetName)
+  // A spec's `render: { format, secretRef }` (issue 9): the same checks as render-config's flags.
+  const format: RenderFormat = options.format ?? 'native'
+  const secretRef = options.secretRef === 'env'
+  checkRenderOptions(target, format, secretRef)
   const profile = await deps.profiles.get(profileName)
   if (!profile?.issuer || !profile.clientId || !profile.baseUrl) {
     throw new ConfigError(`profile "${profileName}" lacks the issuer, client id or base URL to render from`)
   }
   const { randomBytes } = await import('node:crypto')
-  const store = await deps.secretStore({ kind: globals.secretStore })
-  const secret = await store.get(secretKeys.clientSecret(profileName))
-  if (!secret) {
-    throw new ConfigError(`no client secret for profile "${profileName}" in the ${store.describe()}`, {
-      hint: 're-run okta create-app (it recovers the secret from Okta)',
-    })
+  let clientSecret: SecretSource = { kind: 'env' }
+  if (!secretRef) {
+    const store = await deps.secretStore({ kind: globals.secretStore })
+    const secret = await store.get(secretKeys.clientSecret(profileName))
+    if (!secret) {
+      throw new ConfigError(`no client secret for profile "${profileName}" in the ${store.describe()}`, {
+        hint: 're-run okta create-app (it recovers the secret from Okta)',
+      })
+    }
+    out.registerSecret(secret)
+    clientSecret = { kind: 'literal', value: secret }
   }
-  out.registerSecret(secret)
   const settings = await askMissingSettings(
     target,
     resolveSettings(target, [{ source: `profile "${profileName}"`, values: profile.settings }]),
@@ -47,10 +56,10 @@ export async function renderAfterCreate(
       target,
       issuer: checkIssuer('the profile issuer', profile.issuer),
       clientId: profile.clientId,
-      clientSecret: { kind: 'literal', value: secret },
+      clientSecret,
       baseUrl: checkHttpUrl('the profile base URL', profile.baseUrl),
       outDir: dir,
-      format: 'native',
+      format,
       existing: 'merge',
       mode: 'write',
       settings,
@@ -66,7 +75,7 @@ export async function renderAfterCreate(
     out.success(`${file.path}: ${file.action}${file.containsSecret ? ' (0600, holds the client secret)' : ''}`)
   }
   if (options.nextSteps !== false) {
-    for (const line of target.nextSteps('native')) {
+    for (const line of target.nextSteps(format, { secretRef, settings })) {
       out.info(`  ${line}`)
     }
   }

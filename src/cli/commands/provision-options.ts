@@ -12,7 +12,7 @@ import { derivedProfileName } from '../../domain/connection.js'
 import type { AppIntent } from '../../domain/intent.js'
 import { intentOf } from '../../domain/intent-of.js'
 import { isValidProfileName } from '../../domain/profile.js'
-import { provisionInputOf } from '../../usecases/apply.js'
+import { provisionInputOf } from '../../usecases/provision-input.js'
 import type { ActionContext } from '../context.js'
 import { collect, describeChange } from './okta.js'
 
