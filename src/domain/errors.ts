@@ -26,6 +26,7 @@ export const ErrorCode = {
   internal: 'ERR_INTERNAL',
   usage: 'ERR_USAGE',
   confirmationRequired: 'ERR_CONFIRMATION_REQUIRED',
+  changesPending: 'ERR_CHANGES_PENDING',
   config: 'ERR_CONFIG',
   profileNotFound: 'ERR_PROFILE_NOT_FOUND',
   profileInvalid: 'ERR_PROFILE_INVALID',

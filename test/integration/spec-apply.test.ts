@@ -84,6 +84,16 @@ describe('bad spec input through the built CLI: exit 2, one line, no stack', () 
     })
   }
 
+  it("the README's complete multi-app, two-environment example is a valid spec", async () => {
+    const readme = readFileSync(path.join(process.cwd(), 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('## The spec (`oidc-setup.yaml`)'))
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+    expect(yaml).toContain('environments:')
+    const r = await runCli(['spec', 'validate', '-f', specFile(yaml)])
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/valid, 4 app\(s\), environments dev, prod/)
+  })
+
   it('spec schema prints the shipped JSON Schema, and it validates a good spec with ajv', async () => {
     const r = await runCli(['spec', 'schema'])
     expect(r.code).toBe(0)

@@ -1,6 +1,6 @@
 import { PROVISION_SCOPES } from '../../domain/okta-credentials.js'
 import type { Command } from 'commander'
-import { CliError, ExitCode, UsageError } from '../../domain/errors.js'
+import { CliError, ErrorCode, ExitCode, UsageError } from '../../domain/errors.js'
 import type { AppIntent } from '../../domain/intent.js'
 import type { SpecEnvironment } from '../../domain/spec.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
@@ -9,7 +9,7 @@ import { collect, connectOkta, describeChange } from './okta.js'
 /** Changes are pending (`plan --detailed-exitcode`, exit 2), like `terraform plan -detailed-exitcode`. */
 class ChangesPending extends CliError {
   readonly exitCode = ExitCode.usage
-  readonly code = 'ERR_CHANGES_PENDING'
+  readonly code = ErrorCode.changesPending
 }
 
 interface ApplyOptions {
