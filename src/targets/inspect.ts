@@ -350,11 +350,51 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
 
+/** The syntax a file is written in, from its name (the names render-config writes). */
+type Syntax = 'xml' | 'json' | 'env' | 'ruby' | 'apache' | 'ini' | 'cfg' | 'yaml'
+
+function syntaxOfName(base: string): Syntax | undefined {
+  if (base === '.env' || base.endsWith('.env') || base.startsWith('.env.')) {
+    return 'env'
+  }
+  const ext = path.extname(base)
+  return ({ '.xml': 'xml', '.json': 'json', '.rb': 'ruby', '.conf': 'apache', '.ini': 'ini', '.cfg': 'cfg', '.yaml': 'yaml', '.yml': 'yaml' } as const)[ext]
+}
+
+/** The syntax a file's content is written in: for a file whose name says nothing (renamed, copied, `-` …). */
+function syntaxOfContent(text: string): Syntax {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() && !/^\s*#/.test(l))
+  const first = lines[0]?.trim() ?? ''
+  if (first.startsWith('<')) {
+    return 'xml'
+  }
+  if (first.startsWith('{')) {
+    return 'json'
+  }
+  if (lines.some((l) => /^\s*OIDC[A-Za-z]+\s/.test(l))) {
+    return 'apache'
+  }
+  if (lines.some((l) => /^\s*gitlab_rails\[/.test(l))) {
+    return 'ruby'
+  }
+  if (lines.length && lines.every((l) => /^(export\s+)?[A-Za-z_][A-Za-z0-9_]*=/.test(l))) {
+    return 'env'
+  }
+  if (lines.some((l) => /^\s*\[[^\]]+\]\s*$/.test(l))) {
+    return 'ini'
+  }
+  if (lines.some((l) => /^\s*[a-z_]+\s*=\s*["[]/.test(l))) {
+    return 'cfg'
+  }
+  return 'yaml'
+}
+
 /**
- * Reads the Okta-relevant values of a target's config file. The file kind is found by its name: the native file
- * names render-config writes (oidc_backends_config.xml, config.yaml, application.yaml, openmetadata.yaml), or any
- * `*.env` / `.env` file for the env form. Returns undefined for a file that holds nothing doctor compares (such as
- * Galaxy's oidc_config.xml).
+ * Reads the Okta-relevant values of a target's config file. The file kind is found by its name — the native file
+ * names render-config writes (oidc_backends_config.xml, config.yaml, application.yaml, openmetadata.yaml …) or any
+ * `*.env` / `.env` file for the env form — and, for a name that says nothing (a renamed or copied file), by its
+ * content: its syntax, then the first of the target's readers of that syntax that finds the client in it.
+ * Returns undefined for a file that holds nothing doctor compares (such as Galaxy's oidc_config.xml).
  */
 export function inspectConfigFile(target: string, file: string, text: string): InspectedConfig | undefined {
   const table = INSPECTORS[target]
@@ -362,7 +402,7 @@ export function inspectConfigFile(target: string, file: string, text: string): I
     throw new ConfigError(`target "${target}" has no config files to check`)
   }
   const base = path.basename(file)
-  const inspector = table[base] ?? (base === '.env' || base.endsWith('.env') ? table['.env'] : undefined)
+  const inspector = table[base] ?? (syntaxOfName(base) === 'env' ? table['.env'] ?? table['.env.local'] : undefined)
   if (inspector) {
     return inspector(text, file)
   }
@@ -374,7 +414,19 @@ export function inspectConfigFile(target: string, file: string, text: string): I
   ) {
     return undefined
   }
-  throw new ConfigError(`could not tell what kind of ${target} file ${file} is`, {
+  const syntax = syntaxOfContent(text)
+  const readers = [...new Set(Object.entries(table).filter(([name]) => syntaxOfName(name) === syntax).map(([, read]) => read))]
+  for (const read of readers) {
+    try {
+      const found = read(text, file)
+      if (found.clientId || found.issuer) {
+        return found
+      }
+    } catch {
+      // not this kind: try the next reader of the same syntax
+    }
+  }
+  throw new ConfigError(`could not tell what kind of ${target} file ${file} is (by its name or its ${syntax} content)`, {
     hint: `pass the files render-config wrote: ${Object.keys(table).join(', ')}`,
   })
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
@@ -53,6 +53,12 @@ describe('doctor against the sandbox', () => {
     expect(r.stdout).toContain('openmetadata.yaml agrees with Okta')
     expect(r.stdout).toMatch(/✓ assigned: 1 group, \d+ users? \(directly or through groups\)/)
     expect(r.stderr).toMatch(/\d+ checks? passed|all \d+ checks passed|warning/)
+    // A copy under another name is recognised by its content (issue 11 item 7).
+    const copy = path.join(out, 'om-prod-settings')
+    copyFileSync(path.join(out, 'openmetadata.yaml'), copy)
+    const renamed = await doctor(['--profile', 'om', '--config', copy], home)
+    expect(renamed.code, renamed.stdout + renamed.stderr).toBe(0)
+    expect(renamed.stdout).toContain('om-prod-settings agrees with Okta')
   })
 
   it('finds a missing refresh token grant on a Galaxy app, and --fix repairs it', async () => {

@@ -78,6 +78,22 @@ describe('inspectConfigFile', () => {
     expect(DB_CONFIG_STEPS.join(' ')).toMatch(/remove-security-config --force.*SECURITY_CONFIG_SOURCE=ENV.*SECURITY_CONFIG_SOURCE_CONFIRM_PROVIDER_CHANGE=true/)
   })
 
+  // issue 11 item 7: a renamed or copied file is recognised by its content.
+  it('recognises a renamed file by its content: XML, YAML, env, JSON', () => {
+    expect(inspectConfigFile('galaxy', 'backends-prod.txt', fixture('galaxy/custom-as/oidc_backends_config.xml'))).toEqual(
+      inspectConfigFile('galaxy', 'oidc_backends_config.xml', fixture('galaxy/custom-as/oidc_backends_config.xml')),
+    )
+    expect(inspectConfigFile('kestra', 'kestra-prod', fixture('kestra/native/application.yaml'))).toEqual(
+      inspectConfigFile('kestra', 'application.yaml', fixture('kestra/native/application.yaml')),
+    )
+    expect(inspectConfigFile('pomerium', 'pomerium.environment', fixture('pomerium/env/pomerium.env'))).toEqual(
+      inspectConfigFile('pomerium', 'pomerium.env', fixture('pomerium/env/pomerium.env')),
+    )
+    // Vault's two JSON bodies: the one that holds the client is told apart from the other by what it holds.
+    expect(inspectConfigFile('vault', 'body-1', fixture('vault/native/oidc-config.json'))?.clientId).toBe(CLIENT)
+    expect(() => inspectConfigFile('kestra', 'kestra-prod', 'just: some\nother: yaml\n')).toThrow('(by its name or its yaml content)')
+  })
+
   it('names the files it understands for an unknown one', () => {
     expect(() => inspectConfigFile('kestra', 'notes.txt', '')).toThrow(ConfigError)
     expect(() => inspectConfigFile('kestra', 'notes.txt', '')).toThrow('could not tell what kind of kestra file notes.txt is')
