@@ -1,48 +1,26 @@
 // Reconcile engine benchmark (issue 9 item 10), against the sandbox with 50 ms added latency per request: one run
 // over a 50-app spec of mixed targets — org server and one shared custom server (`default`, with a shared custom
 // scope) — assigned to two groups; fresh, then a no-change re-run (goal: 0 writes, at most 12 reads, under 3 s).
-// Runs the engine API (planApps + applyPlan) in-process, as `apply -f` will.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+// Runs the engine API (planApps + applyPlan) in-process, as `apply -f` does (one plan per org).
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { loadSource } from './load-source.mjs'
 
 const LATENCY_MS = 50
 const APPS = Number(process.env.BENCH_APPLY_APPS ?? 50)
 const TARGETS = ['galaxy', 'pomerium', 'kestra', 'web', 'openmetadata', 'service']
 
 async function loadModules(root) {
-  const dir = path.join(root, '.tmp')
-  mkdirSync(dir, { recursive: true })
-  const outfile = path.join(dir, `bench-apply-${process.pid}.mjs`)
-  await build({
-    stdin: {
-      contents: [
-        "export { startSandbox } from './src/sandbox/index.ts'",
-        "export { planApps, applyPlan } from './src/usecases/engine/index.ts'",
-        "export { createOktaAdmin } from './src/infra/okta-admin.ts'",
-        "export { FileProfileStore } from './src/infra/profile-store.ts'",
-        "export { FileSecretStore } from './src/infra/secret-store.ts'",
-        "export { nodeFileSystem } from './src/infra/fs.ts'",
-        "export { requireTarget } from './src/targets/index.ts'",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'error',
-  })
-  try {
-    return await import(pathToFileURL(outfile).href)
-  } finally {
-    rmSync(outfile, { force: true })
-  }
+  return loadSource(root, 'apply', [
+    "export { startSandbox } from './src/sandbox/index.ts'",
+    "export { planApps, applyPlan } from './src/usecases/engine/index.ts'",
+    "export { createOktaAdmin } from './src/infra/okta-admin.ts'",
+    "export { FileProfileStore } from './src/infra/profile-store.ts'",
+    "export { FileSecretStore } from './src/infra/secret-store.ts'",
+    "export { nodeFileSystem } from './src/infra/fs.ts'",
+    "export { requireTarget } from './src/targets/index.ts'",
+  ])
 }
 
 function countSince(sandbox, mark) {

@@ -6,47 +6,25 @@
 // 100 requests per 10 s = 600/min; 60 reproduces Okta's per-minute window but needs > 1 min to say anything),
 // BENCH_PROVISION_CONCURRENCY (default 8), BENCH_PROVISION_TARGETS (comma list; default all).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { build } from 'esbuild'
+import { loadSource } from './load-source.mjs'
 
 const LATENCY_MS = 50
 const PER_MINUTE = 600
 
 /** Bundles the TypeScript sandbox and provisioning code into one ESM file inside the project (so packages resolve). */
 async function loadModules(root) {
-  const dir = path.join(root, '.tmp')
-  mkdirSync(dir, { recursive: true })
-  const outfile = path.join(dir, `bench-provision-${process.pid}.mjs`)
-  await build({
-    stdin: {
-      contents: [
-        "export { startSandbox } from './src/sandbox/index.ts'",
-        "export { provisionApp } from './src/usecases/provision-app.ts'",
-        "export { createOktaAdmin } from './src/infra/okta-admin.ts'",
-        "export { FileProfileStore } from './src/infra/profile-store.ts'",
-        "export { FileSecretStore } from './src/infra/secret-store.ts'",
-        "export { nodeFileSystem } from './src/infra/fs.ts'",
-        "export { targets, requireTarget } from './src/targets/index.ts'",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'error',
-  })
-  try {
-    return await import(pathToFileURL(outfile).href)
-  } finally {
-    rmSync(outfile, { force: true })
-  }
+  return loadSource(root, 'provision', [
+    "export { startSandbox } from './src/sandbox/index.ts'",
+    "export { provisionApp } from './src/usecases/provision-app.ts'",
+    "export { createOktaAdmin } from './src/infra/okta-admin.ts'",
+    "export { FileProfileStore } from './src/infra/profile-store.ts'",
+    "export { FileSecretStore } from './src/infra/secret-store.ts'",
+    "export { nodeFileSystem } from './src/infra/fs.ts'",
+    "export { targets, requireTarget } from './src/targets/index.ts'",
+  ])
 }
 
 /** Runs the built CLI without blocking this process's event loop (the sandbox lives here). */
