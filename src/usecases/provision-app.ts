@@ -6,7 +6,7 @@ import type { OktaAdmin } from '../infra/okta-admin.js'
 import type { ProfileStore } from '../infra/profile-store.js'
 import type { SecretStore } from '../infra/secret-store.js'
 import type { TargetModule } from '../targets/types.js'
-import { applyPlan, planApps, type Plan } from './engine/index.js'
+import { applyPlan, planApps, type Plan, type PlannedApp } from './engine/index.js'
 
 /** What `okta create-app` provisions. */
 export interface ProvisionAppInput {
@@ -123,25 +123,25 @@ export async function provisionIntent(
   }
   const plan = await planApps([intent], ctx)
   deps.onPlan?.(plan)
-  const planned = plan.apps[0]
+  const settled = (app: PlannedApp | undefined, items: readonly PlanItem[], warnings: string[]): ProvisionAppResult => ({
+    profile: intent.name,
+    label: app?.label ?? '',
+    appId: app?.appId,
+    clientId: app?.clientId,
+    issuer: app?.issuer,
+    authServerId: app?.authServerId,
+    changes: items.map(changeOf),
+    plan,
+    warnings,
+    confidential: app?.confidential ?? false,
+    secretStored: false,
+    dryRun,
+  })
   if (dryRun) {
     for (const item of plan.items) {
       deps.onChange?.(changeOf(item))
     }
-    return {
-      profile: intent.name,
-      label: planned?.label ?? '',
-      appId: planned?.appId,
-      clientId: planned?.clientId,
-      issuer: planned?.issuer,
-      authServerId: planned?.authServerId,
-      changes: plan.items.map(changeOf),
-      plan,
-      warnings: plan.warnings,
-      confidential: planned?.confidential ?? false,
-      secretStored: false,
-      dryRun,
-    }
+    return settled(plan.apps[0], plan.items, plan.warnings)
   }
   const previous = await deps.profiles.get(intent.name)
   const result = await applyPlan(plan, ctx)
@@ -153,19 +153,9 @@ export async function provisionIntent(
     )
   }
   return {
-    profile: intent.name,
-    label: app?.label ?? '',
-    appId: app?.appId,
-    clientId: app?.clientId,
-    issuer: app?.issuer,
-    authServerId: app?.authServerId,
-    changes: result.items.map(changeOf),
-    plan,
-    warnings,
-    confidential: app?.confidential ?? false,
+    ...settled(app, result.items, warnings),
     secretStored: app?.secretStored ?? false,
     clientSecret: app?.clientSecret,
     testUserPassword: app?.testUserPassword,
-    dryRun,
   }
 }
