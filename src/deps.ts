@@ -75,7 +75,7 @@ export function secretStoreKind(io: Io, requested?: SecretStoreKind): SecretStor
  * The store chosen explicitly for the last write in this config home, kept in `<config home>/settings.json` so that
  * `token`, `status` and `logout` find secrets that `login --secret-store file` put away without repeating the flag.
  */
-async function rememberedStoreKind(fs: FileSystem, home: string): Promise<SecretStoreKind | undefined> {
+export async function rememberedStoreKind(fs: FileSystem, home: string): Promise<SecretStoreKind | undefined> {
   const text = await fs.readText(path.join(home, 'settings.json'))
   try {
     const kind = text === undefined ? undefined : (JSON.parse(text) as { secretStore?: unknown }).secretStore

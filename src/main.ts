@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander'
 import { colorLevel, Output, type ChalkConstructor } from './cli/output.js'
 import { buildProgram } from './cli/program.js'
-import { createDeps, type Deps } from './deps.js'
+import { createDeps, rememberedStoreKind, type Deps } from './deps.js'
 import { ErrorCode, ExitCode, InterruptedError } from './domain/errors.js'
 
 /** How long an interrupted command may take to finish on its own before main() reports exit 130. */
@@ -38,12 +38,15 @@ export async function main(argv: string[], overrides: Partial<Deps> = {}): Promi
     },
     chalk,
   )
-  // Whoever stores a secret in the opt-in file store is told, once, that it is not encrypted.
+  // Whoever stores a secret in the opt-in file store is told, once, that it is not encrypted: by the command that
+  // chooses it for the config home (later ones find the choice in settings.json, and `status`/`profiles show` name
+  // the store), so a run of commands says it once.
   const openStore = deps.secretStore
   let warned = false
   deps.secretStore = async (request) => {
+    const told = warned || !request?.probe || (await rememberedStoreKind(deps.fs, deps.configHome)) === 'file'
     const store = await openStore(request)
-    if (store.kind === 'file' && request?.probe && !warned) {
+    if (store.kind === 'file' && !told) {
       warned = true
       out.warn(`secrets are kept in the ${store.describe()} (0600, not encrypted); the OS keychain is the default`)
     }

@@ -57,6 +57,8 @@ describe('setup against the sandbox', () => {
       expect(doc2.changes.every((c: Json) => c.action === 'unchanged')).toBe(true)
       expect(readFileSync(secretFile.path, 'utf8')).toBe(before)
       expect(again.stderr).toContain('already up to date')
+      // Told once per config home: the file store is its recorded choice now (settings.json).
+      expect(again.stderr).not.toContain('not encrypted')
     })
   }
 
