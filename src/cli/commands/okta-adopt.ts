@@ -41,7 +41,7 @@ export const registerOktaAdopt: RegisterCommand = (program, ctx) => {
       }
     })
   withExamples(cmd, [
-    'oidc-setup okta adopt --label "Kestra (prod)" --target kestra --profile kestra',
+    'oidc-setup okta adopt --label "Kestra (prod)" --target kestra --profile kestra-prod',
     'oidc-setup okta adopt --client-id 0oa1b2c3d4 --target web --profile portal --json',
   ])
 }

@@ -18,7 +18,7 @@ export function oktaCommand(program: Command): Command {
       'oidc-setup okta configure --org-url https://example.okta.com --api-token-env OKTA_API_TOKEN',
       'oidc-setup okta create-app --target galaxy --base-url https://galaxy.example.org --assign-group Everyone',
       'oidc-setup okta apps list',
-      'oidc-setup okta delete-app --profile galaxy',
+      'oidc-setup okta delete-app --profile galaxy   # lists what it deletes and asks, on a terminal',
     ],
   )
 }

@@ -112,5 +112,5 @@ export const registerProfiles: RegisterCommand = (program, ctx) => {
         c.out.success(`removed profile "${name}"${plan.secrets.length ? ` and its ${plan.secrets.map(secretLabel).join(', ')}` : ''}`)
       }
     })
-  withExamples(remove, ['oidc-setup profiles remove galaxy', 'oidc-setup profiles remove galaxy --yes'])
+  withExamples(remove, ['oidc-setup profiles remove galaxy   # asks first, on a terminal', 'oidc-setup profiles remove galaxy --yes'])
 }
