@@ -113,18 +113,19 @@ const org = await new Promise((resolve, reject) => {
 
   // 3. One command per application.
   const targets = [
-    ['galaxy', 'https://galaxy.demo.example'],
-    ['pomerium', 'https://authenticate.demo.example'],
-    ['kestra', 'https://kestra.demo.example'],
-    ['openmetadata', 'https://openmetadata.demo.example'],
+    ['galaxy', 'https://galaxy.demo.example', []],
+    ['pomerium', 'https://authenticate.demo.example', []],
+    // Kestra gives SSO users the default role's permissions; OpenMetadata needs its first admins named.
+    ['kestra', 'https://kestra.demo.example', ['--set', 'defaultRole=Viewer', '--set', 'defaultRolePermissions=FLOW:READ,EXECUTION:READ']],
+    ['openmetadata', 'https://openmetadata.demo.example', ['--set', 'adminPrincipals=qa.openmetadata', '--set', 'principalDomain=example.com']],
   ]
   heading(3, 'set up Galaxy, Pomerium, Kestra and OpenMetadata (Okta app + config files + a test sign-in)')
-  for (const [target, base] of targets) {
+  for (const [target, base, settings] of targets) {
     say()
     cli([
       'setup', '--profile', target, '--target', target, '--base-url', base,
       '--out', path.join('demo-output', target), '--assign-group', 'Everyone',
-      '--test-user', `qa.${target}@example.com`, '--verify', '--yes',
+      '--test-user', `qa.${target}@example.com`, '--verify', '--yes', ...settings,
     ])
   }
 

@@ -97,4 +97,6 @@ export const secretKeys = {
   privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
   tokenSet: (profile: string) => `profile:${profile}:token-set`,
   testUserPassword: (profile: string) => `profile:${profile}:test-user-password`,
+  /** The base32 seed of the test user's TOTP authenticator (its second factor on Identity Engine orgs). */
+  testUserTotp: (profile: string) => `profile:${profile}:test-user-totp`,
 } as const

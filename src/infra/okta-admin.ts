@@ -97,6 +97,13 @@ export interface DirectoryAdmin {
   createUser(spec: { login: string; firstName: string; lastName: string; password: string }): Promise<User>
   /** Deactivates then deletes a user; a missing user is not an error. */
   deleteUser(userId: string): Promise<void>
+  /**
+   * Enrolls a TOTP authenticator (`token:software:totp`, Google Authenticator) for a user: PENDING_ACTIVATION, with
+   * its base32 seed (POST /api/v1/users/{userId}/factors; the seed is in `_embedded.activation.sharedSecret`).
+   */
+  enrollTotpFactor(userId: string): Promise<{ id: string; sharedSecret: string }>
+  /** Activates an enrolled factor with a current passcode (POST …/factors/{factorId}/lifecycle/activate). */
+  activateFactor(userId: string, factorId: string, passCode: string): Promise<void>
   findTrustedOrigins(origin: string): Promise<TrustedOrigin[]>
   /** Every trusted origin of the org (paged). */
   listTrustedOrigins(): Promise<TrustedOrigin[]>

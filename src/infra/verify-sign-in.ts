@@ -1,3 +1,4 @@
+import { totpCode } from '../infra/totp.js'
 import { usesClientSecret, type TokenEndpointAuthMethod } from '../domain/app-requirements.js'
 import { AuthError } from '../domain/errors.js'
 import type { OidcClient } from './oidc.js'
@@ -13,6 +14,8 @@ export interface TestSignInRequest {
   scopes: string[]
   login: string
   password: string
+  /** The base32 seed of the test user's TOTP authenticator, for an authentication policy that asks for two factors. */
+  totpSecret?: string | undefined
 }
 
 /** The outcome of a test sign-in: the validated tokens' facts, or why it could not complete. */
@@ -33,12 +36,12 @@ export type TestSignInResult =
  */
 async function sandboxTestLogin(
   authorizationUrl: URL,
-  credentials: { login: string; password: string },
+  credentials: { login: string; password: string; totp?: string | undefined },
 ): Promise<{ redirect: URL } | { error: string } | { missing: true }> {
   const response = await fetch(new URL('/sandbox/v1/test-login', authorizationUrl.origin), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ authorizationUrl: authorizationUrl.href, login: credentials.login, password: credentials.password }),
+    body: JSON.stringify({ authorizationUrl: authorizationUrl.href, login: credentials.login, password: credentials.password, ...(credentials.totp ? { totp: credentials.totp } : {}) }),
   })
   if (response.status === 404 || response.status === 405) {
     await response.body?.cancel()
@@ -65,7 +68,11 @@ export async function testSignIn(oidc: OidcClient, request: TestSignInRequest): 
     request.clientSecret !== undefined && usesClientSecret(method) ? { method, secret: request.clientSecret } : undefined,
   )
   const authorization = await server.authorizationRequest(request.redirectUri, request.scopes)
-  const signedIn = await sandboxTestLogin(new URL(authorization.url), { login: request.login, password: request.password })
+  const signedIn = await sandboxTestLogin(new URL(authorization.url), {
+    login: request.login,
+    password: request.password,
+    totp: request.totpSecret ? totpCode(request.totpSecret) : undefined,
+  })
   if ('missing' in signedIn) {
     return { ok: 'skipped', reason: 'the org has no test-login endpoint (only the sandbox has one): Okta\'s sign-in needs a person' }
   }

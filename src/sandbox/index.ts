@@ -297,6 +297,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     enrollTotp(login) {
       const user = userOf(login)
       user.totpSecret = newTotpSecret()
+      user.totpFactor = { id: newId('uft'), provider: 'GOOGLE', created: new Date().toISOString(), status: 'ACTIVE' }
       org.changed()
       return user.totpSecret
     },

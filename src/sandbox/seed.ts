@@ -87,6 +87,7 @@ export async function seedState(apiToken: string | undefined): Promise<SandboxSt
     id: newId('00u'),
     password: `Sandbox-${secret(9)}`,
     totpSecret: newTotpSecret(),
+    totpFactor: { id: newId('uft'), provider: 'GOOGLE', created: t, status: 'ACTIVE' },
     user: {
       status: 'ACTIVE',
       created: t,

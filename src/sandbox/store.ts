@@ -89,6 +89,8 @@ export interface UserRecord {
   password: string | undefined
   /** The base32 seed of an enrolled TOTP authenticator (`token:software:totp`). */
   totpSecret?: string
+  /** The Factors API's view of that authenticator: its id and provider, and an enrollment awaiting activation. */
+  totpFactor?: { id: string; provider: string; created: string; status: 'PENDING_ACTIVATION' | 'ACTIVE'; pendingSecret?: string }
 }
 
 /** An Identity Engine authentication policy (`/api/v1/policies?type=ACCESS_POLICY`) and its rules, as Okta JSON. */

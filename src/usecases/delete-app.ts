@@ -225,6 +225,7 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
     }
     if (sorted.some((r) => r.type === 'test-user') && !kept.some((r) => r.type === 'test-user')) {
       await store.delete(secretKeys.testUserPassword(input.profile))
+      await store.delete(secretKeys.testUserTotp(input.profile))
     }
     if (appDeleted) {
       // Keep how the Management API is reached, and what could not be deleted; forget the app.

@@ -1,3 +1,4 @@
+import { totpCode } from '../../src/infra/totp.js'
 import { ManagementApiError } from '../../src/domain/errors.js'
 import type {
   AuthServer,
@@ -262,6 +263,16 @@ export class FakeOktaAdmin implements OktaAdmin {
       const user: User = { id: this.id('00u'), login: spec.login, status: 'ACTIVE' }
       this.users.push(user)
       return user
+    })
+  }
+  enrollTotpFactor(userId: string) {
+    return this.run('enrollTotpFactor', () => ({ id: `uft-${userId}`, sharedSecret: 'JBSWY3DPEHPK3PXP' }))
+  }
+  activateFactor(userId: string, factorId: string, passCode: string) {
+    return this.run('activateFactor', () => {
+      if (factorId !== `uft-${userId}` || passCode !== totpCode('JBSWY3DPEHPK3PXP')) {
+        throw new Error('E0000068 Invalid Passcode/Answer')
+      }
     })
   }
   deleteUser(userId: string) {

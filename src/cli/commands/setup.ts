@@ -7,6 +7,8 @@ import { usesClientSecret } from '../../domain/app-requirements.js'
 import { checkHttpUrl } from '../../domain/urls.js'
 import { targets } from '../../targets/index.js'
 import { isRenderable, type TargetModule } from '../../targets/types.js'
+import { requireSettings } from '../../targets/settings.js'
+import { askMissingSettings } from './target-settings.js'
 import type { RenderConfigFile } from '../../usecases/render-config.js'
 import { withExamples, type ActionContext, type RegisterCommand } from '../context.js'
 import { checkMark } from '../output.js'
@@ -96,6 +98,15 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
       const outDir = isRenderable(target) ? path.resolve(deps.io.cwd, options.out ?? target.name) : undefined
       if (outDir && request.intent) {
         request.intent.render = { out: outDir }
+      }
+      if (outDir && isRenderable(target) && request.intent) {
+        // The settings the files need (OpenMetadata's first admins …): asked or refused before Okta is touched, so a
+        // missing one never leaves an app made and its files unwritten.
+        const previous = (await deps.profiles.get(request.input.profile))?.settings
+        const settings = await askMissingSettings(target, { ...previous, ...request.intent.settings }, c.interactive ? deps.prompt : undefined)
+        requireSettings(target, settings)
+        request.intent.settings = settings
+        request.input.settings = settings
       }
 
       // 1. Credentials: one cheap call per area, so a missing permission shows before anything is created.
@@ -203,8 +214,11 @@ async function verify(
     })
   }
   const secret = await store.get(secretKeys.clientSecret(profileName))
+  // The second factor setup enrolled for the test user (Identity Engine's default policy asks for two).
+  const totpSecret = await store.get(secretKeys.testUserTotp(profileName))
   c.out.registerSecret(password)
   c.out.registerSecret(secret)
+  c.out.registerSecret(totpSecret)
   const req = target.requirements({ baseUrl: new URL(profile.baseUrl ?? 'http://127.0.0.1/'), settings: profile.settings ?? {} })
   // A service app has no redirect URI; the secret probe's dummy code needs one, which Okta never reaches.
   const redirectUri = profile.redirectUris?.[0] ?? (req.applicationType === 'service' ? 'http://127.0.0.1/' : undefined)
@@ -296,6 +310,7 @@ async function verify(
     scopes,
     login,
     password,
+    totpSecret,
   })
   if (result.ok === 'skipped') {
     step.done('not run')

@@ -399,6 +399,23 @@ export class SdkOktaAdmin implements OktaAdmin {
     return { id: str(json.id), login: str(obj(json.profile).login), status: str(json.status) }
   }
 
+  async enrollTotpFactor(userId: string): Promise<{ id: string; sharedSecret: string }> {
+    // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserFactor/#tag/UserFactor/operation/enrollFactor
+    const json = await this.send(`enroll a TOTP authenticator for user ${userId}`, 'POST', `/api/v1/users/${enc(userId)}/factors`, {
+      factorType: 'token:software:totp',
+      provider: 'GOOGLE',
+    })
+    const sharedSecret = str(obj(obj(json._embedded).activation).sharedSecret)
+    if (!sharedSecret) {
+      throw new ManagementApiError(`Okta enrolled a TOTP authenticator for user ${userId} but returned no seed`, {})
+    }
+    return { id: str(json.id), sharedSecret }
+  }
+
+  async activateFactor(userId: string, factorId: string, passCode: string): Promise<void> {
+    await this.send(`activate factor ${factorId} of user ${userId}`, 'POST', `/api/v1/users/${enc(userId)}/factors/${enc(factorId)}/lifecycle/activate`, { passCode })
+  }
+
   async deleteUser(userId: string): Promise<void> {
     try {
       await this.send(`deactivate user ${userId}`, 'POST', `/api/v1/users/${enc(userId)}/lifecycle/deactivate`)

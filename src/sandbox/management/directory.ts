@@ -2,6 +2,7 @@ import { OktaError, validationError, validationErrors } from '../errors.js'
 import type { Org } from '../org.js'
 import type { GroupRecord, UserRecord } from '../store.js'
 import { asObject, asStringArray, clone, isObject, newId, now, type JsonObject } from '../util.js'
+import { newTotpSecret, totpMatches } from '../totp.js'
 import { bodyObject } from './resource.js'
 import { noContent, ok, paginate, search, type ApiRequest, type ApiResponse, type Router } from './router.js'
 
@@ -260,6 +261,74 @@ export function registerDirectory(router: Router, org: Org): void {
     }
     return ok({})
   }
+  // Factors (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserFactor/): a user's
+  // `token:software:totp` authenticator (Google Authenticator / Okta Verify TOTP), enrolled by an admin, is
+  // PENDING_ACTIVATION with its seed in `_embedded.activation.sharedSecret` until activated with a current passcode
+  // (Okta support: "Enroll Google Authenticator via API"). Other factor types are not modelled: refused, never faked.
+  const renderFactor = (u: UserRecord, withActivation: boolean): JsonObject => {
+    const f = u.totpFactor as NonNullable<UserRecord['totpFactor']>
+    const base = `${org.orgUrl}/api/v1/users/${u.id}/factors/${f.id}`
+    return {
+      id: f.id,
+      factorType: 'token:software:totp',
+      provider: f.provider,
+      vendorName: f.provider,
+      status: f.status,
+      created: f.created,
+      lastUpdated: f.created,
+      profile: { credentialId: String(asObject(u.user.profile).login ?? '') },
+      ...(withActivation && f.pendingSecret
+        ? { _embedded: { activation: { timeStep: 30, sharedSecret: f.pendingSecret, encoding: 'base32', keyLength: f.pendingSecret.length } } }
+        : {}),
+      _links: { self: { href: base }, ...(f.status === 'PENDING_ACTIVATION' ? { activate: { href: `${base}/lifecycle/activate`, hints: { allow: ['POST'] } } } : {}) },
+    }
+  }
+  const factorOf = (u: UserRecord, factorId: string): NonNullable<UserRecord['totpFactor']> => {
+    if (u.totpFactor?.id !== factorId) {
+      throw new OktaError(404, 'E0000007', `Not found: Resource not found: ${factorId} (UserFactor)`)
+    }
+    return u.totpFactor
+  }
+  router.add('GET', '/api/v1/users/:userId/factors', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    return ok(u.totpFactor ? [renderFactor(u, false)] : [])
+  })
+  router.add('POST', '/api/v1/users/:userId/factors', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    const b = bodyObject(req, 'factor')
+    if (b.factorType !== 'token:software:totp') {
+      throw validationError('factorType', `factorType: this sandbox enrolls only token:software:totp factors (not ${JSON.stringify(b.factorType ?? null)}).`)
+    }
+    if (b.provider !== 'GOOGLE' && b.provider !== 'OKTA') {
+      throw validationError('provider', 'provider: token:software:totp is provided by OKTA or GOOGLE.')
+    }
+    if (u.totpFactor?.status === 'ACTIVE') {
+      throw new OktaError(400, 'E0000001', 'Api validation failed: factor', [{ errorSummary: 'A factor of this type is already set up.' }])
+    }
+    u.totpFactor = { id: newId('uft'), provider: b.provider, created: now(), status: 'PENDING_ACTIVATION', pendingSecret: newTotpSecret() }
+    org.changed()
+    return ok(renderFactor(u, true))
+  })
+  router.add('GET', '/api/v1/users/:userId/factors/:factorId', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    factorOf(u, req.params.factorId ?? '')
+    return ok(renderFactor(u, false))
+  })
+  router.add('POST', '/api/v1/users/:userId/factors/:factorId/lifecycle/activate', (req) => {
+    const u = org.user(req.params.userId ?? '')
+    const f = factorOf(u, req.params.factorId ?? '')
+    const b = bodyObject(req, 'activation')
+    if (f.status !== 'PENDING_ACTIVATION' || !f.pendingSecret) {
+      throw new OktaError(400, 'E0000001', 'Api validation failed: factor', [{ errorSummary: 'The factor is already active.' }])
+    }
+    if (typeof b.passCode !== 'string' || !totpMatches(f.pendingSecret, b.passCode)) {
+      throw new OktaError(403, 'E0000068', 'Invalid Passcode/Answer', [{ errorSummary: 'Your passcode doesn\'t match our records. Please try again.' }])
+    }
+    u.totpSecret = f.pendingSecret
+    u.totpFactor = { id: f.id, provider: f.provider, created: f.created, status: 'ACTIVE' }
+    org.changed()
+    return ok(renderFactor(u, false))
+  })
   router.add('POST', '/api/v1/users/:userId/lifecycle/activate', userLifecycle('ACTIVE'))
   router.add('POST', '/api/v1/users/:userId/lifecycle/deactivate', userLifecycle('DEPROVISIONED'))
   router.add('POST', '/api/v1/users/:userId/lifecycle/suspend', userLifecycle('SUSPENDED'))

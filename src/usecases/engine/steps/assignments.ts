@@ -1,6 +1,7 @@
 import { ManagementApiError } from '../../../domain/errors.js'
 import { secretKeys } from '../../../domain/profile.js'
-import { Phase, type PlanBuilder, type Unit } from '../context.js'
+import { totpCode } from '../../../infra/totp.js'
+import { Phase, type ApplyState, type PlanBuilder, type Unit } from '../context.js'
 import { createOnce } from '../create-once.js'
 
 /**
@@ -55,7 +56,13 @@ async function planUsers(u: Unit, b: PlanBuilder): Promise<void> {
       const user = await b.obs.user(login)
       if (!user && login === testLogin) {
         b.add(
-          { app: u.app, kind: 'test-user', name: login, action: 'create', values: { login, password: '(random, kept in the secret store)' } },
+          {
+            app: u.app,
+            kind: 'test-user',
+            name: login,
+            action: 'create',
+            values: { login, password: '(random, kept in the secret store)', authenticator: 'TOTP (token:software:totp), seed kept in the secret store' },
+          },
           {
             phase: Phase.Assignments,
             run: async (st) => {
@@ -69,6 +76,7 @@ async function planUsers(u: Unit, b: PlanBuilder): Promise<void> {
               const created = await createOnce(clock, () => admin.findUser(login), () => admin.createUser({ login, firstName: 'Test', lastName: 'User', password }))
               st.testUserPasswords.set(u.app, password)
               st.own(u.app, { type: 'test-user', id: created.id, name: login })
+              await enrollSecondFactor(b, st, u.app, created.id, login)
               await admin.assignUser(st.apps.get(u.key)?.id ?? '', created.id)
               return created.id
             },
@@ -106,4 +114,30 @@ async function planUsers(u: Unit, b: PlanBuilder): Promise<void> {
       )
     }),
   )
+}
+
+/**
+ * Gives a test user a second factor, so a test sign-in passes an Identity Engine org's default authentication
+ * policy (password + another factor) without weakening the policy for anyone: a TOTP authenticator enrolled through
+ * the Factors API, its seed stored before activation (an interrupted run never strands an unknown seed), activated
+ * with a current passcode. An org that does not offer the authenticator gets a warning, not a failure: where one
+ * factor suffices the test sign-in works all the same.
+ * https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserFactor/
+ */
+async function enrollSecondFactor(b: PlanBuilder, st: ApplyState, app: string, userId: string, login: string): Promise<void> {
+  const { admin } = b.ctx
+  const store = st.secretStore ?? (st.secretStore = await b.ctx.secretStore())
+  try {
+    const factor = await admin.enrollTotpFactor(userId)
+    await st.serialSecrets(() => store.set(secretKeys.testUserTotp(app), factor.sharedSecret))
+    await admin.activateFactor(userId, factor.id, totpCode(factor.sharedSecret))
+  } catch (error) {
+    if (!(error instanceof ManagementApiError)) {
+      throw error
+    }
+    await st.serialSecrets(() => store.delete(secretKeys.testUserTotp(app)))
+    st.warnings.push(
+      `could not give the test user "${login}" a TOTP authenticator (${error.message}): where the app's authentication policy asks for two factors, its test sign-in fails; enable Google Authenticator in Security › Authenticators`,
+    )
+  }
 }
