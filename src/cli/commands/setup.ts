@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Command } from 'commander'
-import { allPassed, checkSignIn, type CheckResult } from '../../domain/doctor.js'
+import { allPassed, checkPolicy, checkSignIn, type CheckResult } from '../../domain/doctor.js'
+import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { usesClientSecret } from '../../domain/app-requirements.js'
@@ -137,7 +138,7 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
       // 4. A test sign-in, as the target would do it.
       let checks: CheckResult[] | undefined
       if (options.verify && options.testUser) {
-        checks = await verify(c, target, result.profile, options.testUser, request.input.groupsClaim)
+        checks = await verify(c, target, result.profile, options.testUser, request.input.groupsClaim, admin)
         printChecks(c, checks)
       }
 
@@ -200,6 +201,7 @@ async function verify(
   profileName: string,
   login: string,
   groupsClaim: boolean,
+  admin: OktaAdmin,
 ): Promise<CheckResult[]> {
   const { deps, globals } = c
   const profile = await deps.profiles.get(profileName)
@@ -239,6 +241,14 @@ async function verify(
   const server = discovered.server
   if (!server) {
     return checks
+  }
+  // On a custom server, the access policy and rule Okta evaluates for every token (issue 12 item 4): read back,
+  // not assumed from what setup just wrote. https://developer.okta.com/docs/guides/configure-access-policy/
+  const serverId = profile.authServerId
+  if (serverId && serverId !== 'org') {
+    const policies = await admin.listPolicies(serverId)
+    const withRules = await Promise.all(policies.map(async (policy) => ({ policy, rules: await admin.listRules(serverId, policy.id) })))
+    checks.push(...checkPolicy(profile.clientId, grants, scopes, withRules).map((r) => ({ ...r, id: r.id.replace(/^server\./, 'verify.') })))
   }
   if (secret !== undefined && usesClientSecret(req.tokenEndpointAuthMethod)) {
     const probe = await preflight.probeClientSecret({
