@@ -7,8 +7,6 @@
 // checked by oauth4webapi), the authorization request with PKCE, the callback {AUTH_URL}/callback/okta, the code
 // redeemed with client_secret_basic, the ID token validated; then the session cookie is set and /auth/session
 // returns the user.
-import { Auth, setEnvDefaults, type AuthConfig } from '@auth/core'
-import Okta from '@auth/core/providers/okta'
 import { loadEnvConfig } from '@next/env'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterAll, expect, it } from 'vitest'
@@ -17,6 +15,24 @@ import { runMain } from '../helpers/run-main.js'
 import { useSandbox } from '../helpers/sandbox.js'
 import { signInOnPage } from '../helpers/sandbox-browser.js'
 import { CHROMIUM, createApp, describeJudge, startLocalServer, useChromium, type LocalServer } from './kit.js'
+
+/**
+ * The part of @auth/core this judge uses. Loaded through a non-literal specifier: @auth/core's declarations pull in
+ * preact's JSX types, which reference lib "dom" and would replace Node's fetch types in the whole project.
+ */
+interface AuthConfig {
+  providers: unknown[]
+  logger?: { error(e: Error): void; warn(code: string): void; debug(...args: unknown[]): void }
+  [key: string]: unknown
+}
+interface AuthCore {
+  Auth(request: Request, config: AuthConfig): Promise<Response>
+  setEnvDefaults(env: Record<string, string | undefined>, config: AuthConfig): void
+}
+const CORE = '@auth/core'
+const OKTA = '@auth/core/providers/okta'
+const { Auth, setEnvDefaults } = (await import(CORE)) as AuthCore
+const { default: Okta } = (await import(OKTA)) as { default: (options?: Record<string, unknown>) => Record<string, unknown> }
 
 /** `.env.local` read as Next.js reads it (development: Next.js skips .env.local under NODE_ENV=test). */
 function loadNextEnv(dir: string): Record<string, string> {
