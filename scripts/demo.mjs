@@ -123,8 +123,8 @@ function stopApache(apache) {
  */
 async function signInThroughApache(page, user) {
   const jar = new Map()
-  // node:http, not fetch: fetch always sends Sec-Fetch-Mode: cors, and mod_auth_openidc answers a request that is not a
-  // navigation (or does not accept HTML) with 401 instead of redirecting it (its XHR detection).
+  // node:http, not fetch: fetch always sends Sec-Fetch-Mode: cors, and mod_auth_openidc answers a request whose
+  // Sec-Fetch-Mode is not "navigate" with 401 instead of redirecting it (its XHR detection, ChangeLog 2.4.9.5).
   const get = (url) =>
     new Promise((resolve, reject) => {
       const headers = { Accept: 'text/html', 'Sec-Fetch-Mode': 'navigate', Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') }
