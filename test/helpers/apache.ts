@@ -47,10 +47,15 @@ export interface RunningApache {
 /**
  * Starts the real Apache httpd in the foreground (`apache2 -X`: one process, no detaching) on 127.0.0.1:`port` with
  * a minimal server config that Includes `conf` as oidc.conf and serves `pages` (name → SSI text, so a page can
- * echo what mod_auth_openidc put in the environment, e.g. `<!--#echo var="OIDC_CLAIM_email" -->`). Resolves once
- * the port answers.
+ * echo what mod_auth_openidc put in the environment, e.g. `<!--#echo var="OIDC_CLAIM_email" -->`), with only PATH
+ * and `env` in its environment. Resolves once the port answers.
  */
-export async function startApache(conf: string, port: number, pages: Record<string, string>): Promise<RunningApache> {
+export async function startApache(
+  conf: string,
+  port: number,
+  pages: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<RunningApache> {
   const dir = tempDir('oidc-setup-apache-run-')
   // Started as root, httpd serves as `User` (mod_unixd): the files must be readable by it.
   chmodSync(dir, 0o755)
@@ -84,7 +89,11 @@ export async function startApache(conf: string, port: number, pages: Record<stri
       '',
     ].join('\n'),
   )
-  const child = spawn('apache2', ['-X', '-f', path.join(dir, 'httpd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // `env`: what httpd's ${NAME} references read (ap_resolve_env), as /etc/apache2/envvars would export them.
+  const child = spawn('apache2', ['-X', '-f', path.join(dir, 'httpd.conf')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
+  })
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d))
   child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d))

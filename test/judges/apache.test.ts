@@ -7,11 +7,12 @@
 // `Require claim groups:…` (mod_auth_openidc's "claim" authz provider, src/handle/authz.c oidc_authz_24_worker) lets
 // in a member of the group (a name with a space: the quoted word the renderer writes) and answers 401 to a signed-in
 // user outside it.
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, expect, it } from 'vitest'
 import { tempDir } from '../helpers/cli.js'
-import { startApache, type RunningApache } from '../helpers/apache.js'
+import { apacheConfigTest, startApache, type RunningApache } from '../helpers/apache.js'
 import { runMain } from '../helpers/run-main.js'
 import { useSandbox } from '../helpers/sandbox.js'
 import { signInOnPage } from '../helpers/sandbox-browser.js'
@@ -40,7 +41,7 @@ describeJudge(
       await Promise.all(running.map((a) => a.stop()))
     })
 
-    it('a member of the required group gets the page with their identity (200); a user outside it gets 401', async () => {
+    it('a member of the required group gets the page with their identity (200); a user outside it gets 401; --secret-ref env works from httpd\'s environment', async () => {
       const port = await freePort()
       const base = `http://127.0.0.1:${port}`
       const member = 'apache.member@example.com'
@@ -98,6 +99,25 @@ describeJudge(
       const denied = await signIn(outsider, second.testUserPassword ?? '')
       expect(denied.status, apache.errorLog()).toBe(401)
       expect(denied.text).not.toContain(outsider)
+      await apache.stop()
+
+      // --secret-ref env: the file holds "${OKTA_CLIENT_SECRET}" and "${OIDC_CRYPTO_PASSPHRASE}", which httpd resolves
+      // from its environment when it reads the config (ap_resolve_env, server/config.c). Unset, httpd warns and keeps
+      // the text literally (what the next steps and the README say).
+      const refOut = tempDir('oidc-setup-apache-ref-')
+      const ref = await runMain(['render-config', '--profile', 'apache', '--secret-ref', 'env', '--out', refOut], { env: oktaEnv(), configHome: app.home })
+      expect(ref.code, ref.stderr).toBe(0)
+      const refConf = readFileSync(path.join(refOut, 'oidc.conf'), 'utf8')
+      expect(refConf).not.toContain(app.clientSecret ?? '(none)')
+      expect(apacheConfigTest(refConf).stderr).toContain('Config variable ${OKTA_CLIENT_SECRET} is not defined')
+      const fromEnv = await startApache(refConf, port, { 'whoami.html': WHOAMI }, {
+        OKTA_CLIENT_SECRET: app.clientSecret ?? '',
+        OIDC_CRYPTO_PASSPHRASE: randomBytes(32).toString('base64'),
+      })
+      running.push(fromEnv)
+      const again = await signIn(member, app.testUserPassword ?? '')
+      expect(again.status, fromEnv.errorLog()).toBe(200)
+      expect(again.text).toContain(member)
     }, 120_000)
   },
 )
