@@ -95,9 +95,6 @@ export function notReconciledFields(intent: AppIntent): string[] {
   if (intent.tokenLifetimes) {
     out.push('tokenLifetimes')
   }
-  if (intent.clientAuth) {
-    out.push('clientAuth')
-  }
   if (intent.issuerMode) {
     out.push('issuerMode')
   }
