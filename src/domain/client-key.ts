@@ -40,3 +40,10 @@ export function parseStoredClientKey(value: string | undefined): StoredClientKey
   }
   return undefined
 }
+
+const PUBLIC_MEMBERS = ['kty', 'kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y']
+
+/** The public JWK of a stored private key (its public members only: never `d`, `p`, `q`, `dp`, `dq`, `qi`). */
+export function publicJwkOf(key: StoredClientKey): PublicJwk {
+  return Object.fromEntries(PUBLIC_MEMBERS.filter((m) => typeof key.jwk[m] === 'string').map((m) => [m, key.jwk[m] as string]))
+}

@@ -115,6 +115,8 @@ export const secretKeys = {
   clientPrivateKey: (profile: string) => `profile:${profile}:client-private-key`,
   /** A key rotation's new private key until it becomes the client key (okta rotate-key). */
   clientPrivateKeyNext: (profile: string) => `profile:${profile}:client-private-key-next`,
+  /** The key a key rotation replaced, until the rotation finishes. */
+  clientPrivateKeyPrevious: (profile: string) => `profile:${profile}:client-private-key-previous`,
   apiToken: (profile: string) => `profile:${profile}:okta-api-token`,
   privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
   tokenSet: (profile: string) => `profile:${profile}:token-set`,

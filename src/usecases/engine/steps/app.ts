@@ -175,6 +175,6 @@ async function ensureClientKey(u: Unit, app: OidcApp, st: ApplyState, b: PlanBui
   await st.serialSecrets(() => store.set(secretKeys.clientPrivateKey(u.app), key.privateJwk))
   await b.ctx.admin.addJwk(app.id, key.publicJwk)
   if (app.tokenEndpointAuthMethod === 'private_key_jwt') {
-    st.warnings.push(`the secret store held no active key of "${u.label}": registered a new public key (${key.kid}); retire the others with \`oidc-setup okta rotate-key --finish\``)
+    st.warnings.push(`the secret store held no active key of "${u.label}": registered a new public key (${key.kid}); retire the others once nothing signs with them (Admin Console › the app › Public keys)`)
   }
 }
