@@ -91,6 +91,19 @@ describe('--client-auth private-key-jwt', () => {
     expect(((await api('GET', `/api/v1/apps/${json.appId}/credentials/jwks`)) as unknown as Json[]).length).toBe(1)
   })
 
+  it('setup --target service --client-auth private-key-jwt: the same app, the key only in the store', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const res = await runMain(['setup', '--profile', 'pk5', '--target', 'service', '--name', 'pkjwt svc5', '--client-auth', 'private-key-jwt', '--json'], { env: env(), configHome: home, cwd: tempDir('oidc-setup-cwd-') })
+    expect(res.stderr).not.toMatch(/^error/m)
+    expect(res.code).toBe(0)
+    const doc = JSON.parse(res.stdout) as Json
+    const app = await api('GET', `/api/v1/apps/${doc.appId}`)
+    expect(app.credentials.oauthClient.token_endpoint_auth_method).toBe('private_key_jwt')
+    const key = storedKey(home, 'pk5')
+    expect(res.stdout + res.stderr).not.toContain(String(key?.jwk.d))
+    expect(await openIdClientKeyProbe().probe({ issuer: doc.issuer, clientId: doc.clientId, key: key!, clientCredentialsScopes: ['api:access'] })).toMatchObject({ accepted: true })
+  })
+
   it('clientAuth: private-key-jwt in a spec, through apply', async () => {
     const home = tempDir('oidc-setup-home-')
     const dir = tempDir('oidc-setup-spec-')
@@ -107,6 +120,7 @@ describe('--client-auth private-key-jwt', () => {
   it.each([
     ['grafana', ['--base-url', 'https://g.example.com'], /^error: target "grafana" cannot use private_key_jwt/m],
     ['spa', ['--base-url', 'https://s.example.com'], /^error: target "spa" is a public client/m],
+    ['oauth2-proxy', ['--base-url', 'https://o.example.com'], /^error: target "oauth2-proxy" cannot use private_key_jwt: oauth2-proxy has no private_key_jwt client authentication/m],
   ])('refuses %s with a one-line error and exit 2, before any write', async (target, extra, message) => {
     const home = tempDir('oidc-setup-home-')
     const before = sandbox.requestLog?.length
