@@ -57,6 +57,11 @@ describe('--client-auth private-key-jwt', () => {
     const verdict = await openIdClientKeyProbe().probe({ issuer: json.issuer, clientId: json.clientId, key: key!, clientCredentialsScopes: ['api:access'] })
     expect(verdict).toMatchObject({ accepted: true })
     expect(verdict.accepted && verdict.accessToken).toMatch(/^ey/)
+
+    // delete-app forgets the key with the app.
+    const deleted = await run(home, ['okta', 'delete-app', '--profile', 'pk1', '--yes'])
+    expect(deleted.code).toBe(0)
+    expect(secrets(home)['profile:pk1:client-private-key']).toBeUndefined()
   })
 
   it('a key Okta does not hold is refused (invalid_client), so the probe can fail', async () => {
