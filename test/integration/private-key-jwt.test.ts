@@ -90,6 +90,10 @@ describe('--client-auth private-key-jwt', () => {
     const keys = (await api('GET', `/api/v1/apps/${json.appId}/credentials/jwks`)) as unknown as Json[]
     expect(keys.filter((k) => k.status === 'ACTIVE').map((k) => k.kid)).toEqual([key?.kid])
     expect(await openIdClientKeyProbe().probe({ issuer: json.issuer, clientId: json.clientId, key: key! })).toEqual({ accepted: true })
+    // The dummy code exchange can fail too: a key the app does not hold is invalid_client.
+    const { generateClientKey } = await import('../../src/usecases/client-key.js')
+    const other = parseStoredClientKey((await generateClientKey()).privateJwk)
+    expect(await openIdClientKeyProbe().probe({ issuer: json.issuer, clientId: json.clientId, key: other! })).toMatchObject({ accepted: false, error: 'invalid_client' })
     // A re-run is a no-op: the stored key is an active key of the app.
     const again = await run(home, [...base, '--client-auth', 'private-key-jwt'])
     expect(again.code).toBe(0)

@@ -137,6 +137,19 @@ describe('okta rotate-key', () => {
     expect(await token(app, before)).toBe(true)
   })
 
+  it('a web app (no client_credentials): the proof is a dummy code exchange, invalid_grant = the assertion was accepted', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const created = await run(home, ['okta', 'create-app', '--target', 'web', '--base-url', 'https://rk5.example.com', '--profile', 'rk5', '--client-auth', 'private-key-jwt', '--json'])
+    expect(created.code).toBe(0)
+    const before = clientKey(home, 'rk5')
+    const rotated = await run(home, ['okta', 'rotate-key', '--profile', 'rk5', '--finish', '--yes', '--json'])
+    expect(rotated.stderr).not.toMatch(/^error/m)
+    expect(JSON.parse(rotated.stdout)).toMatchObject({ state: 'finished', done: ['generated', 'registered', 'stored', 'proven', 'retired'] })
+    const after = clientKey(home, 'rk5')
+    expect(after.kid).not.toBe(before.kid)
+    expect((await jwksOf(JSON.parse(created.stdout).appId)).map((k) => k.kid)).toEqual([after.kid])
+  })
+
   it('refuses an app that does not use private_key_jwt (exit 2), and a profile without an app (exit 3)', async () => {
     const home = tempDir('oidc-setup-home-')
     const created = await run(home, ['okta', 'create-app', '--target', 'service', '--name', 'rotate key secret', '--profile', 'rk4', '--json'])
