@@ -102,7 +102,7 @@ describe('--client-auth private-key-jwt', () => {
 
   it('setup --target service --client-auth private-key-jwt: the same app, the key only in the store', async () => {
     const home = tempDir('oidc-setup-home-')
-    const res = await runMain(['setup', '--profile', 'pk5', '--target', 'service', '--name', 'pkjwt svc5', '--client-auth', 'private-key-jwt', '--json'], { env: env(), configHome: home, cwd: tempDir('oidc-setup-cwd-') })
+    const res = await runMain(['setup', '--profile', 'pk5', '--target', 'service', '--name', 'pkjwt svc5', '--client-auth', 'private-key-jwt', '--test-user', 'qa-pk5@example.test', '--verify', '--json'], { env: env(), configHome: home, cwd: tempDir('oidc-setup-cwd-') })
     expect(res.stderr).not.toMatch(/^error/m)
     expect(res.code).toBe(0)
     const doc = JSON.parse(res.stdout) as Json
@@ -110,6 +110,9 @@ describe('--client-auth private-key-jwt', () => {
     expect(app.credentials.oauthClient.token_endpoint_auth_method).toBe('private_key_jwt')
     const key = storedKey(home, 'pk5')
     expect(res.stdout + res.stderr).not.toContain(String(key?.jwk.d))
+    // --verify proves the stored key at the token endpoint (client_credentials), not a client secret.
+    expect(doc.verify.map((r: Json) => [r.id, r.status])).toContainEqual(['verify.client-key', 'pass'])
+    expect(doc.verify.map((r: Json) => r.status)).toEqual(doc.verify.map(() => 'pass'))
     expect(await openIdClientKeyProbe().probe({ issuer: doc.issuer, clientId: doc.clientId, key: key!, clientCredentialsScopes: ['api:access'] })).toMatchObject({ accepted: true })
   })
 
