@@ -45,6 +45,8 @@ export interface Profile {
     | undefined
   /** A client-secret rotation under way (`okta rotate-secret`); absent when none is. */
   rotation?: SecretRotation | undefined
+  /** A private_key_jwt key rotation under way (`okta rotate-key`); absent when none is. */
+  keyRotation?: KeyRotation | undefined
   /** Okta objects `okta create-app` created for this profile; `okta delete-app` removes exactly these. */
   managed?: ManagedResource[] | undefined
   /** The target's companion apps by role (e.g. Argo CD's `cli`), provisioned with the main app. */
@@ -70,6 +72,22 @@ export interface SecretRotation {
   renderedTo?: string | undefined
 }
 
+/**
+ * The state of a private_key_jwt key rotation (`okta rotate-key`), kept in the profile so an interrupted run resumes.
+ * Steps in order: `generated` (the new private key is in the store as the next key), `registered` (its public JWK is
+ * an ACTIVE key of the app), `stored` (the store's client key is the new one), `proven` (the token endpoint accepted
+ * an assertion signed with it).
+ */
+export interface KeyRotation {
+  step: 'generated' | 'registered' | 'stored' | 'proven'
+  /** The Okta ids (`pks…`) of the keys being replaced (active when the rotation began). */
+  oldKeyIds: string[]
+  /** The new key's kid (RFC 7638 thumbprint). */
+  newKid: string
+  newKeyId?: string | undefined
+  startedAt: string
+}
+
 /** One Okta object oidc-setup created (for `okta delete-app`). */
 export interface ManagedResource {
   type: 'app' | 'authorization-server' | 'scope' | 'claim' | 'policy' | 'rule' | 'trusted-origin' | 'test-user'
@@ -93,6 +111,12 @@ export const secretKeys = {
   clientSecretNext: (profile: string) => `profile:${profile}:client-secret-next`,
   /** The secret a rotation replaced, until the rotation finishes. */
   clientSecretPrevious: (profile: string) => `profile:${profile}:client-secret-previous`,
+  /** The private JWK the app signs private_key_jwt client assertions with (issue 15 item 2). */
+  clientPrivateKey: (profile: string) => `profile:${profile}:client-private-key`,
+  /** A key rotation's new private key until it becomes the client key (okta rotate-key). */
+  clientPrivateKeyNext: (profile: string) => `profile:${profile}:client-private-key-next`,
+  /** The key a key rotation replaced, until the rotation finishes. */
+  clientPrivateKeyPrevious: (profile: string) => `profile:${profile}:client-private-key-previous`,
   apiToken: (profile: string) => `profile:${profile}:okta-api-token`,
   privateKey: (profile: string) => `profile:${profile}:okta-private-key`,
   tokenSet: (profile: string) => `profile:${profile}:token-set`,

@@ -1,3 +1,4 @@
+import type { ClientJwk, PublicJwk } from '../domain/client-key.js'
 import { ManagementApiError } from '../domain/errors.js'
 import { scopesToRequest, type OktaCredentials } from '../domain/okta-credentials.js'
 import type {
@@ -33,8 +34,12 @@ export interface AppsAdmin {
   getApp(appId: string): Promise<OidcApp | undefined>
   /** Every OIDC app of the org (paged). */
   listApps(): Promise<OidcApp[]>
-  /** Creates and activates the app; the result carries the client secret for confidential clients. */
-  createApp(spec: AppSpec): Promise<OidcApp>
+  /**
+   * Creates and activates the app; the result carries the client secret for confidential clients. `jwks`: the public
+   * keys of a private_key_jwt client, sent in `settings.oauthClient.jwks` — Okta refuses private_key_jwt without
+   * them (management-api.yaml OpenIdConnectApplicationSettingsClientKeys).
+   */
+  createApp(spec: AppSpec, options?: { jwks?: PublicJwk[] | undefined }): Promise<OidcApp>
   /** Replaces the reconciled settings, keeping every other field of the app as it is. */
   updateApp(appId: string, spec: AppSpec): Promise<OidcApp>
   activateApp(appId: string): Promise<void>
@@ -50,6 +55,14 @@ export interface AppsAdmin {
   setClientSecretStatus(appId: string, secretId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<ClientSecret>
   /** Deletes an inactive secret (an active one is refused); a missing one is not an error. */
   deleteClientSecret(appId: string, secretId: string): Promise<void>
+  /** The app's public keys (`GET /api/v1/apps/{appId}/credentials/jwks`, spec listJwk). */
+  listJwks(appId: string): Promise<ClientJwk[]>
+  /** Adds a public signing key, ACTIVE (`POST …/credentials/jwks`, spec addJwk); not retried (a retry could add it twice). */
+  addJwk(appId: string, jwk: PublicJwk): Promise<ClientJwk>
+  /** Activates or deactivates a key (`…/jwks/{keyId}/lifecycle/activate|deactivate`). */
+  setJwkStatus(appId: string, keyId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<ClientJwk>
+  /** Deletes an inactive key (spec deletejwk: an active one is refused); a missing one is not an error. */
+  deleteJwk(appId: string, keyId: string): Promise<void>
   listAppGroupIds(appId: string): Promise<string[]>
   /** Idempotent (PUT). */
   assignGroup(appId: string, groupId: string): Promise<void>

@@ -45,8 +45,6 @@ export interface AppliedApp {
   secretStored: boolean
   /** This app's plan items (objects shared with other apps are in ApplyResult.shared). */
   items: PlanItem[]
-  /** Fields of the intent kept in the profile that the engine does not reconcile yet (said, never silently dropped). */
-  notReconciled: string[]
 }
 
 /** A profile this spec applied before and no longer declares. */
@@ -95,11 +93,6 @@ export interface ApplyDeps {
   onSecret?(value: string): void
   /** Renders an app's files after it is applied (apps with `render:`). */
   render?(intent: AppIntent, target: TargetModule): Promise<void>
-}
-
-/** The intent fields the engine cannot reconcile yet (they are kept in the profile all the same). */
-export function notReconciledFields(intent: AppIntent): string[] {
-  return intent.clientAuth === 'private-key-jwt' ? ['clientAuth'] : []
 }
 
 /**
@@ -202,7 +195,6 @@ export async function applySpec(input: ApplyInput, deps: ApplyDeps): Promise<App
         planned: p,
         secretStored: Boolean(p.secretStored),
         items: items.filter((i) => i.app === intent.name),
-        notReconciled: notReconciledFields(intent),
       })
     }
   }

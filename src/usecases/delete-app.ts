@@ -220,6 +220,8 @@ export async function deleteApp(input: DeleteAppInput, deps: DeleteAppDeps): Pro
     const store = await deps.secretStore()
     if (appDeleted) {
       await store.delete(secretKeys.clientSecret(input.profile))
+      // A deleted app's private_key_jwt keys (issue 15) verify nothing any more.
+      await store.delete(secretKeys.clientPrivateKey(input.profile))
       // Tokens of a deleted client are dead; keeping them would only make `token` fail later.
       await store.delete(secretKeys.tokenSet(input.profile))
     }

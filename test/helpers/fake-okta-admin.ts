@@ -130,6 +130,18 @@ export class FakeOktaAdmin implements OktaAdmin {
   deleteClientSecret() {
     return this.run('deleteClientSecret', () => undefined)
   }
+  listJwks() {
+    return this.run('listJwks', () => [])
+  }
+  addJwk(_appId: string, jwk: Record<string, string>) {
+    return this.run('addJwk', () => ({ id: 'pks1', kid: jwk.kid ?? '', status: 'ACTIVE' }))
+  }
+  setJwkStatus(_appId: string, keyId: string, status: 'ACTIVE' | 'INACTIVE') {
+    return this.run('setJwkStatus', () => ({ id: keyId, kid: '', status }))
+  }
+  deleteJwk() {
+    return this.run('deleteJwk', () => undefined)
+  }
   listAppGroupIds(appId: string) {
     return this.run('listAppGroupIds', () => [...(this.appGroups.get(appId) ?? [])])
   }

@@ -112,11 +112,6 @@ async function run(c: ActionContext, options: ApplyOptions, mode: 'apply' | 'pla
   for (const w of result.warnings) {
     out.warn(w)
   }
-  for (const app of result.apps) {
-    if (app.notReconciled.length) {
-      out.warn(`app ${app.app}: kept in the profile but not reconciled in Okta yet: ${app.notReconciled.join(', ')}`)
-    }
-  }
   for (const name of result.orphans) {
     out.warn(`profile "${name}" was applied from ${options.file} and is no longer in it: --prune deletes its Okta app`)
   }
@@ -142,7 +137,6 @@ async function run(c: ActionContext, options: ApplyOptions, mode: 'apply' | 'pla
         issuer: a.planned.issuer ?? null,
         authServerId: a.planned.authServerId ?? null,
         secretStored: a.secretStored,
-        notReconciled: a.notReconciled,
         // The plan with values (what each change sets, adds, removes or keeps); never a secret.
         plan: a.items,
       })),

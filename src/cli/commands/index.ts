@@ -14,6 +14,7 @@ import { registerOktaConfigure } from './okta-configure.js'
 import { registerOktaCreateApp } from './okta-create-app.js'
 import { registerOktaDeleteApp } from './okta-delete-app.js'
 import { registerOktaRotateSecret } from './okta-rotate-secret.js'
+import { registerOktaRotateKey } from './okta-rotate-key.js'
 import { registerOktaShow } from './okta-show.js'
 import { registerProfiles } from './profiles.js'
 import { registerRenderConfig } from './render-config.js'
@@ -35,6 +36,7 @@ export const commandModules: RegisterCommand[] = [
   registerOktaDeleteApp,
   registerOktaAdopt,
   registerOktaRotateSecret,
+  registerOktaRotateKey,
   registerRenderConfig,
   registerLogin,
   registerToken,

@@ -7,6 +7,7 @@ import { BASE_URL_OPTIONAL } from '../../targets/presets.js'
 import { requireTarget, targetNames } from '../../targets/index.js'
 import { parseSetFlags, resolveSettings } from '../../targets/settings.js'
 import type { TargetModule } from '../../targets/types.js'
+import { clientAuthMethod } from '../../targets/client-auth.js'
 import type { ProvisionAppInput, ProvisionAppResult } from '../../usecases/provision-app.js'
 import { derivedProfileName } from '../../domain/connection.js'
 import type { AppIntent } from '../../domain/intent.js'
@@ -31,6 +32,7 @@ export interface ProvisionOptions {
   testUser?: string
   set?: string[]
   org?: string
+  clientAuth?: string
 }
 
 /** A validated provisioning request: everything provisionApp needs but the dry-run switch. */
@@ -57,6 +59,7 @@ export function addProvisionOptions(cmd: Command, targetOptional = false): Comma
     .option('--test-user <login>', 'create this user (random password, kept in the secret store) and assign it to the app')
     .option('--set <key=value>', "a target setting, e.g. --set defaultRole=Viewer (repeatable; `oidc-setup targets` lists each target's)", collect)
     .option('--org <name>', 'the Okta org connection to use (`okta configure --org NAME`; default: the profile\'s, or the only one)')
+    .option('--client-auth <method>', 'client-secret | private-key-jwt (a key pair generated here, the private key kept in the secret store; targets service and web)')
 }
 
 /** Validates the provisioning flags before any side effect; throws UsageError naming the flag. */
@@ -97,6 +100,9 @@ export async function parseProvisionOptions(options: ProvisionOptions, c: Action
   if (options.org !== undefined && !isValidProfileName(options.org)) {
     throw new UsageError(`invalid connection name "${options.org}" (--org)`)
   }
+  if (options.clientAuth !== undefined && options.clientAuth !== 'client-secret' && options.clientAuth !== 'private-key-jwt') {
+    throw new UsageError(`invalid --client-auth "${options.clientAuth}"`, { hint: 'pass --client-auth client-secret or --client-auth private-key-jwt' })
+  }
   const baseUrl = base?.text
   const profile = c.profileExplicit ? c.globals.profile : await deriveProfile(c, target.name, baseUrl, options.name?.trim())
   // Every flag maps to one field of the intent: the flags build the same AppIntent a spec entry does.
@@ -115,7 +121,10 @@ export async function parseProvisionOptions(options: ProvisionOptions, c: Action
     trustedOrigins: [],
     settings,
     ...(options.testUser ? { testUser: options.testUser } : {}),
+    ...(options.clientAuth ? { clientAuth: options.clientAuth as 'client-secret' | 'private-key-jwt' } : {}),
   }
+  // Refused before any side effect: a target that cannot use the method asked for (exit 2).
+  clientAuthMethod(target, target.requirements({ baseUrl: new URL(baseUrl ?? 'http://127.0.0.1/'), settings }), intent.clientAuth)
   if (options.authServer) {
     parseAuthServerSelection(options.authServer)
   }

@@ -4,6 +4,7 @@ import { allPassed, checkPolicy, checkSignIn, type CheckResult } from '../../dom
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
+import { parseStoredClientKey } from '../../domain/client-key.js'
 import { usesClientSecret } from '../../domain/app-requirements.js'
 import { checkHttpUrl } from '../../domain/urls.js'
 import { targets } from '../../targets/index.js'
@@ -275,6 +276,14 @@ async function verify(
             },
     )
   }
+  if (profile.intent?.clientAuth === 'private-key-jwt') {
+    // issue 15 item 2: the key in the secret store, proven at the token endpoint (client_credentials for a service;
+    // a dummy code exchange otherwise, where invalid_grant means the assertion was accepted).
+    checks.push(await proveClientKey(profile.issuer, profile.clientId, await store.get(secretKeys.clientPrivateKey(profileName)), req.applicationType === 'service' ? scopes : undefined))
+    if (req.applicationType === 'service') {
+      return checks
+    }
+  }
   if (req.applicationType === 'service') {
     if (secret === undefined) {
       return checks
@@ -306,6 +315,10 @@ async function verify(
         },
   )
   if (!allPassed(checks)) {
+    return checks
+  }
+  if (profile.intent?.clientAuth === 'private-key-jwt') {
+    c.out.info(`the full test sign-in redeems its code with a client secret; with private_key_jwt it stops at the key proof: sign in once as ${login} to finish checking`)
     return checks
   }
   // 2. The whole sign-in, where the org lets a program do it (the sandbox's test-login endpoint).
@@ -348,4 +361,21 @@ async function verify(
     refreshToken: grants.includes('refresh_token') && scopes.includes('offline_access'),
     groupsClaim,
   })]
+}
+
+/** The `verify.client-key` check: an assertion signed with the stored private key, at the token endpoint. */
+async function proveClientKey(issuer: string, clientId: string, stored: string | undefined, clientCredentialsScopes: string[] | undefined): Promise<CheckResult> {
+  const key = parseStoredClientKey(stored)
+  if (!key) {
+    return { id: 'verify.client-key', status: 'fail', message: 'no private key for this app in the secret store', fix: 'run setup again (it registers a new key), or `oidc-setup okta rotate-key`' }
+  }
+  const { openIdClientKeyProbe } = await import('../../infra/client-key-probe.js')
+  try {
+    const verdict = await openIdClientKeyProbe().probe({ issuer, clientId, key, clientCredentialsScopes })
+    return verdict.accepted
+      ? { id: 'verify.client-key', status: 'pass', message: `the token endpoint accepts assertions signed with the stored key (${key.kid})` }
+      : { id: 'verify.client-key', status: 'fail', message: `the token endpoint refuses the stored key: ${verdict.error}${verdict.description ? `: ${verdict.description}` : ''}`, fix: 'check the app\'s public keys in the Admin Console, or `oidc-setup okta rotate-key`' }
+  } catch (error) {
+    return { id: 'verify.client-key', status: 'fail', message: (error as Error).message, fix: 'check the access policy and rule of the authorization server for this client and its scopes' }
+  }
 }

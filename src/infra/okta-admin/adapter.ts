@@ -1,3 +1,4 @@
+import type { ClientJwk, PublicJwk } from '../../domain/client-key.js'
 import { ManagementApiError } from '../../domain/errors.js'
 import type {
   AppSpec,
@@ -144,11 +145,17 @@ export class SdkOktaAdmin implements OktaAdmin {
     return apps.filter((a) => a.signOnMode === 'OPENID_CONNECT').map((a) => this.remember(a))
   }
 
-  async createApp(spec: AppSpec): Promise<OidcApp> {
+  async createApp(spec: AppSpec, options: { jwks?: PublicJwk[] | undefined } = {}): Promise<OidcApp> {
     const body = appToJson(spec, {
       name: 'oidc_client',
       signOnMode: 'OPENID_CONNECT',
     })
+    if (options.jwks?.length) {
+      // Okta: private_key_jwt needs `settings.oauthClient.jwks` (or jwks_uri) in the same request
+      // (https://developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth; spec OpenIdConnectApplicationSettingsClientKeys).
+      const settings = obj(body.settings)
+      body.settings = { ...settings, oauthClient: { ...obj(settings.oauthClient), jwks: { keys: options.jwks } } }
+    }
     return this.remember(await this.send(`create app "${spec.label}"`, 'POST', '/api/v1/apps?activate=true', body))
   }
 
@@ -194,6 +201,30 @@ export class SdkOktaAdmin implements OktaAdmin {
 
   async deleteClientSecret(appId: string, secretId: string): Promise<void> {
     await this.remove(`delete client secret ${secretId} of app ${appId}`, `/api/v1/apps/${enc(appId)}/credentials/secrets/${enc(secretId)}`)
+  }
+
+  async listJwks(appId: string): Promise<ClientJwk[]> {
+    const list = await this.list(`read the public keys of app ${appId}`, `/api/v1/apps/${enc(appId)}/credentials/jwks`)
+    return list.map(jwkFromJson)
+  }
+
+  async addJwk(appId: string, jwk: PublicJwk): Promise<ClientJwk> {
+    // The app's JSON changes with its keys (`settings.oauthClient.jwks`): the next update must read it again, or its
+    // PUT would replace the keys with the ones it saw before.
+    this.rawApps.delete(appId)
+    return jwkFromJson(await this.send(`add a public key to app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/credentials/jwks`, jwk))
+  }
+
+  async setJwkStatus(appId: string, keyId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<ClientJwk> {
+    this.rawApps.delete(appId)
+    const verb = status === 'ACTIVE' ? 'activate' : 'deactivate'
+    const path = `/api/v1/apps/${enc(appId)}/credentials/jwks/${enc(keyId)}/lifecycle/${verb}`
+    return jwkFromJson(await this.send(`${verb} public key ${keyId} of app ${appId}`, 'POST', path))
+  }
+
+  async deleteJwk(appId: string, keyId: string): Promise<void> {
+    this.rawApps.delete(appId)
+    await this.remove(`delete public key ${keyId} of app ${appId}`, `/api/v1/apps/${enc(appId)}/credentials/jwks/${enc(keyId)}`)
   }
 
   async listAppGroupIds(appId: string): Promise<string[]> {
@@ -483,3 +514,7 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 }
 
+
+function jwkFromJson(json: Json): ClientJwk {
+  return { id: str(json.id), kid: str(json.kid), status: str(json.status), created: json.created === undefined ? undefined : str(json.created) }
+}

@@ -1,5 +1,6 @@
 import type { AppIntent } from '../../domain/intent.js'
 import { defaultAppLabel, desiredApp, requestedScopes } from '../../domain/provision-plan.js'
+import { clientAuthMethod } from '../../targets/client-auth.js'
 import type { EngineContext, ServerRef, Unit } from './context.js'
 
 /** The desired state of one intent: its main app and its target's companion apps, each with its server. */
@@ -15,6 +16,7 @@ export function unitsOf(intent: AppIntent, ctx: Pick<EngineContext, 'target'>): 
   if (intent.issuerMode) {
     main.issuerMode = intent.issuerMode
   }
+  main.tokenEndpointAuthMethod = clientAuthMethod(target, req, intent.clientAuth)
   const units: Unit[] = [
     { key: intent.name, app: intent.name, intent, target, label, req, spec: main, scopes: requestedScopes(req, intent.scopes), server, lists },
   ]

@@ -1,4 +1,5 @@
 import { usesClientSecret } from '../../../domain/app-requirements.js'
+import { parseStoredClientKey, type PublicJwk } from '../../../domain/client-key.js'
 import { UsageError } from '../../../domain/errors.js'
 import { isManaged, type AppSpec, type OidcApp } from '../../../domain/okta-model.js'
 import { diffList, isWrite, type FieldChange } from '../../../domain/plan.js'
@@ -6,6 +7,7 @@ import { secretKeys } from '../../../domain/profile.js'
 import { profileOfNote } from '../../../domain/provision-plan.js'
 import { Phase, type ApplyState, type PlanBuilder, type Unit } from '../context.js'
 import { createOnce } from '../create-once.js'
+import { generateClientKey } from '../../client-key.js'
 import { appValues, defined, scalar, unique } from './values.js'
 
 /**
@@ -28,7 +30,8 @@ async function planApp(u: Unit, b: PlanBuilder): Promise<void> {
       {
         phase: Phase.App,
         run: async (st) => {
-          const app = await createOnce(clock, async () => (await admin.findAppsByLabel(u.label))[0], () => admin.createApp(u.spec))
+          const jwks = await newClientKey(u, st, b)
+          const app = await createOnce(clock, async () => (await admin.findAppsByLabel(u.label))[0], () => admin.createApp(u.spec, jwks ? { jwks } : {}))
           st.apps.set(u.key, app)
           st.own(u.app, { type: 'app', id: app.id, name: u.label })
           if (app.clientSecret) {
@@ -60,6 +63,7 @@ async function planApp(u: Unit, b: PlanBuilder): Promise<void> {
       phase: Phase.App,
       run: async (st) => {
         let app = found
+        await ensureClientKey(u, found, st, b)
         if (writes.some((c) => c.field !== 'status')) {
           app = await admin.updateApp(found.id, spec)
           if (writes.some((c) => c.field === 'tokenEndpointAuthMethod') && app.clientSecret) {
@@ -133,5 +137,44 @@ async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuil
     st.secretStored.add(u.key)
   } else {
     st.warnings.push(`could not recover the client secret of "${u.label}" (Okta returned no active secret): rotate it in the Admin Console`)
+  }
+}
+
+/**
+ * A private_key_jwt app's first key (issue 15 item 2): generated here, the private JWK stored before the app exists
+ * (so no app ever holds a key nobody has), the public one returned for `settings.oauthClient.jwks` of the create.
+ */
+async function newClientKey(u: Unit, st: ApplyState, b: PlanBuilder): Promise<PublicJwk[] | undefined> {
+  if (u.spec.tokenEndpointAuthMethod !== 'private_key_jwt' || u.role) {
+    return undefined
+  }
+  const key = await generateClientKey()
+  await st.serialSecrets(async () => {
+    const store = st.secretStore ?? (st.secretStore = await b.ctx.secretStore())
+    await store.set(secretKeys.clientPrivateKey(u.app), key.privateJwk)
+  })
+  return [key.publicJwk]
+}
+
+/**
+ * Before an existing app is (or stays) private_key_jwt: the key in the secret store must be an ACTIVE key of the
+ * app, else a new one is generated, stored and registered (`POST …/credentials/jwks`) — before the switch, since
+ * Okta refuses private_key_jwt on an app without keys (https://developer.okta.com/docs/api/openapi/okta-oauth/guides/client-auth).
+ */
+async function ensureClientKey(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuilder): Promise<void> {
+  if (u.spec.tokenEndpointAuthMethod !== 'private_key_jwt' || u.role) {
+    return
+  }
+  const store = await st.serialSecrets(async () => st.secretStore ?? (st.secretStore = await b.ctx.secretStore()))
+  const stored = parseStoredClientKey(await store.get(secretKeys.clientPrivateKey(u.app)))
+  const keys = await b.ctx.admin.listJwks(app.id)
+  if (stored && keys.some((k) => k.kid === stored.kid && k.status === 'ACTIVE')) {
+    return
+  }
+  const key = await generateClientKey()
+  await st.serialSecrets(() => store.set(secretKeys.clientPrivateKey(u.app), key.privateJwk))
+  await b.ctx.admin.addJwk(app.id, key.publicJwk)
+  if (app.tokenEndpointAuthMethod === 'private_key_jwt') {
+    st.warnings.push(`the secret store held no active key of "${u.label}": registered a new public key (${key.kid}); retire the others once nothing signs with them (Admin Console › the app › Public keys)`)
   }
 }
