@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, UsageError } from '../../src/domain/errors.js'
 import { DEFAULT_LOGIN_PORTS, loopbackRedirectUri } from '../../src/domain/loopback.js'
 import { requireTarget } from '../../src/targets/index.js'
+import { inspectConfigFile } from '../../src/targets/inspect.js'
 import { kubernetesRenderer } from '../../src/targets/kubernetes-render.js'
 import { tempDir } from '../helpers/cli.js'
 import { golden } from '../helpers/golden.js'
@@ -201,5 +202,15 @@ describe('kubernetes', () => {
       scopes: expect.arrayContaining(['openid', 'email', 'offline_access']),
     })
     expect(target.companions).toBeUndefined()
+  })
+
+  it('doctor reads the issuer and client id from authentication-config.yaml and from the flags (quoted ones too)', () => {
+    const golden = (name: string): string => readFileSync(path.join('test', 'fixtures', 'expected', 'kubernetes', 'native', name), 'utf8')
+    const want = { issuer: CUSTOM, clientId: '0oa1example2client3' }
+    expect(inspectConfigFile('kubernetes', 'authentication-config.yaml', golden('authentication-config.yaml'))).toMatchObject({ ...want, advice: undefined })
+    expect(inspectConfigFile('kubernetes', 'apiserver-oidc-flags.txt', golden('apiserver-oidc-flags.txt'))).toEqual(want)
+    expect(inspectConfigFile('kubernetes', 'apiserver-oidc-flags.txt', "--oidc-client-id='a'\\''b c'\n")?.clientId).toBe("a'b c")
+    expect(inspectConfigFile('kubernetes', 'kubeconfig.yaml', '')).toBeUndefined()
+    expect(() => inspectConfigFile('kubernetes', 'values.yaml', '')).toThrow(ConfigError)
   })
 })
