@@ -50,6 +50,20 @@ describe('kubernetes target against the sandbox', () => {
     expect(sandbox().requestLog.slice(mark).filter((e) => e.path.startsWith('/api/v1/') && e.method !== 'GET')).toEqual([])
   })
 
+  it('setup --target kubernetes --out DIR provisions and renders the four files (no client secret to look for)', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const out = tempDir('oidc-setup-k8s-setup-')
+    const r = await runMain(
+      ['setup', '--target', 'kubernetes', '--base-url', 'https://k8s.example.com:6443', '--profile', 'k8s', '--groups-claim', '--assign-group', 'Everyone', '--out', out, '--set', 'bindGroups=k8s-admins', '--set', 'clusterRole=cluster-admin'],
+      { env: oktaEnv(), configHome: home },
+    )
+    expect(r.stderr).not.toMatch(/^error/m)
+    expect(r.code).toBe(0)
+    const { readdirSync, readFileSync } = await import('node:fs')
+    expect(readdirSync(out).sort()).toEqual(['apiserver-oidc-flags.txt', 'authentication-config.yaml', 'clusterrolebinding.yaml', 'kubeconfig.yaml'])
+    expect(readFileSync(path.join(out, 'clusterrolebinding.yaml'), 'utf8')).toContain('name: oidc:k8s-admins')
+  })
+
   it('doctor: the rendered files agree with Okta, and a user in 95 groups gets the 100-group warning', async () => {
     const home = tempDir('oidc-setup-home-')
     const out = tempDir('oidc-setup-k8s-out-')
@@ -70,7 +84,8 @@ describe('kubernetes target against the sandbox', () => {
       browser: httpBrowser({ login, password, totpSecret: sandbox().enrollTotp(login) }),
     })
     expect(signIn.code, signIn.stderr).toBe(0)
-    const rendered = await runMain(['render-config', '--profile', 'k8s', '--out', out, '--secret-ref', 'env'], { configHome: home })
+    // A public client: render-config needs no client secret (and no --secret-ref env).
+    const rendered = await runMain(['render-config', '--profile', 'k8s', '--out', out], { configHome: home })
     expect(rendered.code, rendered.stderr).toBe(0)
 
     const files = ['authentication-config.yaml', 'apiserver-oidc-flags.txt', 'kubeconfig.yaml', 'clusterrolebinding.yaml'].flatMap((f) => ['--config', path.join(out, f)])

@@ -68,9 +68,9 @@ describeJudge('judge: kubectl with the rendered kubernetes target files (Authent
     if (signIn.code !== 0) {
       throw new Error(`oidc-setup login exited ${signIn.code}: ${signIn.stderr}`)
     }
-    // A public app has no client secret: --secret-ref env renders without one (no file holds a secret anyway).
+    // A public app has no client secret: render-config needs none.
     const rendered = await runMain(
-      ['render-config', '--profile', 'kubernetes', '--out', out, '--secret-ref', 'env', '--set', `bindGroups=${GROUP}`, '--set', 'clusterName=standin'],
+      ['render-config', '--profile', 'kubernetes', '--out', out, '--set', `bindGroups=${GROUP}`, '--set', 'clusterName=standin'],
       { configHome: app.home },
     )
     if (rendered.code !== 0) {

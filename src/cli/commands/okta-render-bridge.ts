@@ -1,3 +1,4 @@
+import { usesClientSecret } from '../../domain/app-requirements.js'
 import { ConfigError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
@@ -27,13 +28,17 @@ export async function renderAfterCreate(
   }
   const { randomBytes } = await import('node:crypto')
   const store = await deps.secretStore({ kind: globals.secretStore })
-  const secret = await store.get(secretKeys.clientSecret(profileName))
-  if (!secret) {
+  // A public client (e.g. kubernetes: PKCE) has no secret: its files never hold one.
+  const publicClient = !usesClientSecret(target.requirements({ baseUrl: new URL(profile.baseUrl) }).tokenEndpointAuthMethod)
+  const secret = publicClient ? undefined : await store.get(secretKeys.clientSecret(profileName))
+  if (!secret && !publicClient) {
     throw new ConfigError(`no client secret for profile "${profileName}" in the ${store.describe()}`, {
       hint: 're-run okta create-app (it recovers the secret from Okta)',
     })
   }
-  out.registerSecret(secret)
+  if (secret) {
+    out.registerSecret(secret)
+  }
   const settings = await askMissingSettings(
     target,
     resolveSettings(target, [{ source: `profile "${profileName}"`, values: profile.settings }]),
@@ -47,7 +52,7 @@ export async function renderAfterCreate(
       target,
       issuer: checkIssuer('the profile issuer', profile.issuer),
       clientId: profile.clientId,
-      clientSecret: { kind: 'literal', value: secret },
+      clientSecret: secret ? { kind: 'literal', value: secret } : { kind: 'env' },
       baseUrl: checkHttpUrl('the profile base URL', profile.baseUrl),
       outDir: dir,
       format: 'native',
