@@ -98,4 +98,47 @@ describe('kubernetes target against the sandbox', () => {
     expect(byId(`config.${path.join(out, 'apiserver-oidc-flags.txt')}`)?.status).toBe('pass')
     expect(byId('verify.groups-limit')).toMatchObject({ status: 'warn', message: expect.stringContaining('carries 96 groups') /* 95 + Everyone */ })
   }, 120_000)
+
+  it('a spec entry (groupsClaim with a filter, settings, render) applies, renders, and a re-apply writes nothing', async () => {
+    const home = tempDir('oidc-setup-home-')
+    const out = tempDir('oidc-setup-k8s-spec-')
+    const { writeFileSync, readFileSync } = await import('node:fs')
+    const configured = await runMain(['okta', 'configure', '--org', 'dev', '--org-url', sandbox().orgUrl, '--api-token-env', 'TOKEN', '--no-verify'], {
+      env: { TOKEN: sandbox().apiToken },
+      configHome: home,
+    })
+    expect(configured.code, configured.stderr).toBe(0)
+    const file = path.join(tempDir('oidc-setup-spec-'), 'oidc-setup.yaml')
+    writeFileSync(
+      file,
+      [
+        'apiVersion: oidc-setup/v1',
+        'connection: dev',
+        'apps:',
+        '  - name: prod-cluster',
+        '    target: kubernetes',
+        '    baseUrl: https://k8s.prod.example.com:6443',
+        '    groupsClaim: { name: groups, filter: "^k8s-" }',
+        '    assign: { groups: [Everyone] }',
+        '    settings: { clusterName: prod, loginProfile: prod-cluster, bindGroups: [k8s-viewers] }',
+        `    render: { out: ${JSON.stringify(out)} }`,
+        '',
+      ].join('\n'),
+    )
+    const applied = await runMain(['apply', '-f', file, '--json'], { configHome: home })
+    expect(applied.stderr, applied.stderr).not.toMatch(/^error/m)
+    expect(applied.code).toBe(0)
+    const profile = JSON.parse(readFileSync(path.join(home, 'profiles', 'prod-cluster.json'), 'utf8')) as Json
+    const claims = (await api('GET', `/api/v1/authorizationServers/${profile.authServerId}/claims`)) as unknown as Json[]
+    expect(claims.find((c) => c.name === 'groups')).toMatchObject({ claimType: 'IDENTITY', valueType: 'GROUPS', value: '^k8s-' })
+    const kubeconfig = readFileSync(path.join(out, 'kubeconfig.yaml'), 'utf8')
+    expect(kubeconfig).toContain('server: https://k8s.prod.example.com:6443')
+    expect(kubeconfig).toContain('- prod-cluster')
+    expect(readFileSync(path.join(out, 'clusterrolebinding.yaml'), 'utf8')).toContain('name: oidc:k8s-viewers')
+
+    const mark = sandbox().requestLog.length
+    const again = await runMain(['apply', '-f', file], { configHome: home })
+    expect(again.code, again.stderr).toBe(0)
+    expect(sandbox().requestLog.slice(mark).filter((e) => e.path.startsWith('/api/v1/') && e.method !== 'GET')).toEqual([])
+  })
 })
