@@ -118,6 +118,8 @@ describe('kubernetes target against the sandbox', () => {
         '  - name: prod-cluster',
         '    target: kubernetes',
         '    baseUrl: https://k8s.prod.example.com:6443',
+        // A server of its own: the engine leaves an existing groups claim (here: default's, from the tests above) as it is.
+        '    authServer: new',
         '    groupsClaim: { name: groups, filter: "^k8s-" }',
         '    assign: { groups: [Everyone] }',
         '    settings: { clusterName: prod, loginProfile: prod-cluster, bindGroups: [k8s-viewers] }',
