@@ -15,6 +15,7 @@ const TARGETS = [
   ['openmetadata', 'https://om.example.com', 'https://example.okta.com/oauth2/default'],
   ['grafana', 'https://grafana.example.com', 'https://example.okta.com/oauth2/default'],
   ['argocd', 'https://argocd.example.com', 'https://example.okta.com/oauth2/default'],
+  ['kubernetes', 'https://k8s.example.com:6443', 'https://example.okta.com/oauth2/default', ['--set', 'bindGroups=k8s-viewers']],
   ['vault', 'https://vault.example.com:8200', 'https://example.okta.com/oauth2/default'],
   ['oauth2-proxy', 'https://proxy.example.com', 'https://example.okta.com/oauth2/default', ['--set', 'upstreams=http://127.0.0.1:8080/']],
   ['gitlab', 'https://gitlab.example.com', 'https://example.okta.com'],

@@ -405,6 +405,33 @@ export function checkSignIn(facts: SignInFacts, want: TokenExpectations): CheckR
         ? pass('verify.groups', `ID token carries groups (${(claims.groups as unknown[]).length})`)
         : fail('verify.groups', 'the ID token has no "groups" claim', 'add a groups claim to the authorization server', true),
     )
+    const limit = groupsLimitWarning(claims.groups)
+    if (limit) {
+      results.push(limit)
+    }
   }
   return results
+}
+
+/** Okta's groups claim holds at most this many groups. */
+export const GROUPS_CLAIM_LIMIT = 100
+/** From this many groups in the claim on, doctor warns that the cut-off is near. */
+export const GROUPS_CLAIM_WARN_AT = 90
+
+/**
+ * A warning when a groups claim approaches Okta's 100-group cut-off. Sources: support.okta.com "Error: The groups
+ * claim matched too many groups and must be configured to match fewer groups" (a groups claim returns up to 100 groups;
+ * a user in more gets that error instead of tokens) and "Limitations of group functions (dynamic allowlists)" (the
+ * limit of Groups.startsWith/contains must be 1–100); HashiCorp Vault's Okta guide reports silent truncation at 100.
+ * Kubernetes (and every target that maps groups) then sees a partial list or no sign-in at all.
+ */
+export function groupsLimitWarning(groups: unknown, whose = "the ID token's groups claim"): CheckResult | undefined {
+  if (!Array.isArray(groups) || groups.length < GROUPS_CLAIM_WARN_AT) {
+    return undefined
+  }
+  return warn(
+    'verify.groups-limit',
+    `${whose} carries ${groups.length} groups; Okta returns at most ${GROUPS_CLAIM_LIMIT} in one claim (users in more get a cut-off list or no token)`,
+    'narrow the claim to the groups the application maps: a filter in the spec (groupsClaim: { name: groups, filter: "^k8s-" })',
+  )
 }

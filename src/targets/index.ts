@@ -9,6 +9,7 @@ import { gitlab } from './gitlab.js'
 import { harbor } from './harbor.js'
 import { jenkins } from './jenkins.js'
 import { kestra } from './kestra.js'
+import { kubernetes } from './kubernetes.js'
 import { minio } from './minio.js'
 import { oauth2Proxy } from './oauth2-proxy.js'
 import { openmetadata } from './openmetadata.js'
@@ -32,6 +33,7 @@ export const targets: readonly TargetModule[] = [
   grafana,
   vault,
   argocd,
+  kubernetes,
   // Application targets (issue 14).
   gitlab,
   harbor,

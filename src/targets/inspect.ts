@@ -8,6 +8,7 @@ import { checkIni, getIniValue } from './grafana-ini.js'
 import { parseToml, tomlStringAt } from './oauth2-proxy-toml.js'
 import { childElements, parseXml } from './xml-doc.js'
 import { getYamlString } from './yaml-doc.js'
+import { kubernetesAuthConfig, kubernetesFlags } from './kubernetes-inspect.js'
 
 /** The Okta-relevant values found in a target's config file (what `doctor --config` compares with Okta). */
 export interface InspectedConfig {
@@ -346,6 +347,7 @@ const INSPECTORS: Record<string, Record<string, Inspector>> = {
   authjs: { '.env.local': authjsEnv, '.env': authjsEnv },
   'oauth2-proxy': { 'oauth2-proxy.cfg': oauth2ProxyCfg, '.env': oauth2ProxyEnv },
   argocd: { 'argocd-cm.yaml': argocdCm },
+  kubernetes: { 'authentication-config.yaml': kubernetesAuthConfig, 'apiserver-oidc-flags.txt': kubernetesFlags },
   vault: { 'oidc-config.json': vaultConfig, 'oidc-role.json': vaultRole },
   grafana: { 'grafana.ini': grafanaIni, 'custom.ini': grafanaIni, '.env': grafanaEnv },
 }
@@ -410,7 +412,8 @@ export function inspectConfigFile(target: string, file: string, text: string): I
     (target === 'galaxy' && (base === 'oidc_config.xml' || base.startsWith('galaxy.y'))) ||
     (target === 'gitlab' && base === 'gitlab-values.yaml') ||
     ((target === 'harbor' || target === 'vault') && base.endsWith('.sh')) ||
-    (target === 'argocd' && (base === 'argocd-rbac-cm.yaml' || base === 'argocd-okta-secret.yaml'))
+    (target === 'argocd' && (base === 'argocd-rbac-cm.yaml' || base === 'argocd-okta-secret.yaml')) ||
+    (target === 'kubernetes' && (base === 'kubeconfig.yaml' || base === 'clusterrolebinding.yaml'))
   ) {
     return undefined
   }

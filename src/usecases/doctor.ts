@@ -12,11 +12,13 @@ import {
   checkJwks,
   checkPolicy,
   checkScopes,
+  groupsLimitWarning,
   type CheckResult,
 } from '../domain/doctor.js'
 import { ConfigError, ManagementApiError } from '../domain/errors.js'
 import type { OidcApp } from '../domain/okta-model.js'
 import { secretKeys, type Profile } from '../domain/profile.js'
+import { decodeJwtPayload, parseTokenSet } from '../domain/token-set.js'
 import { SYSTEM_SCOPES } from '../domain/provision-plan.js'
 import type { HttpProbe } from '../infra/http.js'
 import type { OktaAdmin } from '../infra/okta-admin.js'
@@ -250,6 +252,15 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
           },
         ),
       )
+    }
+  }
+
+  // 4. The signed-in user's ID token (oidc-setup login): a groups claim near Okta's 100-group cut-off.
+  if (input.groupsClaim) {
+    const set = parseTokenSet(await (await deps.secretStore()).get(secretKeys.tokenSet(profile.name)))
+    const limit = groupsLimitWarning(set?.idToken ? decodeJwtPayload(set.idToken)?.groups : undefined, `the groups claim of the ID token oidc-setup login stored for "${profile.name}"`)
+    if (limit) {
+      add(limit)
     }
   }
   return results

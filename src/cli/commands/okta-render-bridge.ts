@@ -1,3 +1,4 @@
+import { usesClientSecret } from '../../domain/app-requirements.js'
 import { ConfigError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
@@ -31,8 +32,10 @@ export async function renderAfterCreate(
     throw new ConfigError(`profile "${profileName}" lacks the issuer, client id or base URL to render from`)
   }
   const { randomBytes } = await import('node:crypto')
+  // A public client (e.g. kubernetes: PKCE) has no secret: its files never hold one.
+  const publicClient = !usesClientSecret(target.requirements({ baseUrl: new URL(profile.baseUrl) }).tokenEndpointAuthMethod)
   let clientSecret: SecretSource = { kind: 'env' }
-  if (!secretRef) {
+  if (!secretRef && !publicClient) {
     const store = await deps.secretStore({ kind: globals.secretStore })
     const secret = await store.get(secretKeys.clientSecret(profileName))
     if (!secret) {

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander'
+import { usesClientSecret } from '../../domain/app-requirements.js'
 import { ConfigError, ErrorCode, UsageError } from '../../domain/errors.js'
 import { secretKeys, type Profile } from '../../domain/profile.js'
 import { checkHttpUrl, checkIssuer } from '../../domain/urls.js'
@@ -150,9 +151,11 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   }
 
   let clientSecret: SecretSource
-  if (secretRef) {
+  // A public client (e.g. kubernetes: PKCE, no secret) has no secret to read, and its files never hold one.
+  const publicClient = !usesClientSecret(target.requirements({ baseUrl: baseUrl.url }).tokenEndpointAuthMethod)
+  if (secretRef || publicClient) {
     if (options.clientSecretEnv !== undefined || options.clientSecretFile !== undefined) {
-      out.warn('--secret-ref env renders a reference, so the client secret given on the command line is not used')
+      out.warn(secretRef ? '--secret-ref env renders a reference, so the client secret given on the command line is not used' : `the ${target.name} app is a public client: the client secret given on the command line is not used`)
     }
     clientSecret = { kind: 'env' }
   } else {
