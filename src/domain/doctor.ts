@@ -237,13 +237,22 @@ export function checkAssignments(groupCount: number, userCount: number): CheckRe
 export function checkClientSecret(
   confidential: boolean,
   activeSecrets: number,
-  storedMatches: boolean | undefined,
+  storedMatches: boolean | 'masked' | undefined,
+  profile = 'NAME',
 ): CheckResult {
   if (!confidential) {
     return pass('app.client-secret', 'public client: no client secret needed')
   }
   if (activeSecrets === 0) {
     return fail('app.client-secret', 'the app has no active client secret', 'create one in Okta, or run `okta create-app` again')
+  }
+  if (storedMatches === 'masked') {
+    // Okta masks the values and does not document how `secret_hash` is computed (spec OAuth2ClientSecret).
+    return warn(
+      'app.client-secret',
+      'cannot compare the stored client secret with Okta\'s: Okta masks secret values and does not document how secret_hash is computed',
+      `if the application is refused with invalid_client, get a new secret: \`oidc-setup okta rotate-secret --profile ${profile}\``,
+    )
   }
   if (storedMatches === false) {
     return fail(

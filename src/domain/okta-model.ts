@@ -158,8 +158,10 @@ export interface User {
 export interface ClientSecret {
   id: string
   status: string
-  /** The secret as the API returned it: the plaintext, or an elided form (`abc……xyz`) where Okta masks it. */
+  /** The plaintext as the API returned it; `''` where Okta masks it (elided or hashed: never stored as a secret). */
   value: string
+  /** Whether Okta masked the value (then compare by `secretHash`, or not at all). */
+  masked?: boolean | undefined
   /** `secret_hash` (spec OAuth2ClientSecret): compares secrets without their plaintext. */
   secretHash?: string | undefined
   created?: string | undefined

@@ -154,12 +154,20 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined
-        const activeHashes = new Set(active.filter((s) => s.value).map((s) => sha256(s.value)))
+        // Plaintexts are compared by a local hash. Masked values cannot be: Okta returns `secret_hash` (spec
+        // OAuth2ClientSecret: "OAuth 2.0 client secret string hash") but documents no algorithm for it, so a hash
+        // computed here could never be trusted to match; doctor says it cannot compare instead of "matches none".
+        const plain = active.filter((s) => s.value && !s.masked)
+        const activeHashes = new Set(plain.map((s) => sha256(s.value)))
+        const masked = stored !== undefined && plain.length < active.length
         add(
           checkClientSecret(
             confidential,
             active.length,
-            stored === undefined || activeHashes.size === 0 ? undefined : activeHashes.has(sha256(stored)),
+            stored === undefined || activeHashes.size === 0 || (masked && !activeHashes.has(sha256(stored)))
+              ? masked ? 'masked' : undefined
+              : activeHashes.has(sha256(stored)),
+            profile.name,
           ),
         )
         if (profile.rotation) {

@@ -1,0 +1,74 @@
+// Issue 12, the CLI side: the CLI survives each of the sandbox's org modes (masked client secrets, eventual
+// consistency, Federation Broker Mode, no API Access Management, Identity Engine sign-in policies).
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { isMaskedSecret } from '../../src/infra/okta-admin/json.js'
+import { tempDir } from '../helpers/cli.js'
+import { runMain } from '../helpers/run-main.js'
+import { useSandbox } from '../helpers/sandbox.js'
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const secretsOf = (home: string): Record<string, string> => JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>
+
+describe('masked client secrets (spec GET /api/v1/apps/{appId}/credentials/secrets elides client_secret)', () => {
+  const { sandbox, oktaEnv } = useSandbox({ maskClientSecrets: true })
+  const createApp = (home: string, profile: string) =>
+    runMain(['okta', 'create-app', '--profile', profile, '--target', 'galaxy', '--base-url', `https://${profile}.example.test`, '--assign-group', 'Everyone', '--json'], {
+      env: oktaEnv(),
+      configHome: home,
+    })
+
+  it('recognizes elided and hashed values as masked, never a generated secret', () => {
+    expect(isMaskedSecret('abcdefghijkl......wxyz')).toBe(true)
+    expect(isMaskedSecret('')).toBe(true)
+    expect(isMaskedSecret('********')).toBe(true)
+    expect(isMaskedSecret('Zm9vYmFyYmF6cXV4', 'Zm9vYmFyYmF6cXV4')).toBe(true)
+    expect(isMaskedSecret('x3mT-_0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789ab')).toBe(false)
+  })
+
+  it('create-app stores the plaintext from the create response; doctor says it cannot compare instead of "matches none"', async () => {
+    const home = tempDir()
+    const r = await createApp(home, 'masked')
+    expect(r.stderr).not.toContain('error:')
+    expect(r.code).toBe(0)
+    const stored = Object.values(secretsOf(home))
+    expect(stored.length).toBeGreaterThan(0)
+    expect(stored.some((v) => v.includes('......'))).toBe(false)
+
+    const doctor = await runMain(['doctor', '--profile', 'masked', '--json'], { env: oktaEnv(), configHome: home })
+    const check = (JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret')
+    expect(check).toMatchObject({ status: 'warn' })
+    expect(check.message).toContain('cannot compare')
+    expect(check.message).not.toContain('matches none')
+    expect(check.fix).toContain('oidc-setup okta rotate-secret --profile masked')
+  })
+
+  it('never recovers a masked value as the secret: create-app warns and says how to get a usable one', async () => {
+    const home = tempDir()
+    expect((await createApp(home, 'lost')).code).toBe(0)
+    // The store loses the secret (another machine, a cleared keychain): create-app again must recover it.
+    const secrets = secretsOf(home)
+    const key = Object.keys(secrets).find((k) => k.includes('lost') && k.includes('client')) as string
+    expect(key).toBeTruthy()
+    delete secrets[key]
+    writeFileSync(path.join(home, 'secrets.json'), JSON.stringify(secrets), { mode: 0o600 })
+
+    const again = await createApp(home, 'lost')
+    expect(again.code).toBe(0)
+    expect(again.stderr).toContain('Okta masks client secrets')
+    expect(again.stderr).toContain('oidc-setup okta rotate-secret --profile lost')
+    expect(secretsOf(home)[key]).toBeUndefined()
+    expect(Object.values(secretsOf(home)).some((v) => v.includes('......'))).toBe(false)
+
+    // The hint works: rotate-secret's new secret comes from a creation response, which carries the plaintext.
+    expect(sandbox().mode.maskClientSecrets).toBe(true)
+    const rotated = await runMain(['okta', 'rotate-secret', '--profile', 'lost'], { env: oktaEnv(), configHome: home })
+    expect(rotated.stderr).not.toContain('error:')
+    expect(rotated.code).toBe(0)
+    expect(secretsOf(home)[key]).toMatch(/^[A-Za-z0-9_-]{20,}$/)
+    const doctor = await runMain(['doctor', '--profile', 'lost', '--json'], { env: oktaEnv(), configHome: home })
+    expect((JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret').message).toContain('cannot compare')
+  })
+})
