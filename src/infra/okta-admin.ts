@@ -1,4 +1,5 @@
 import { ManagementApiError } from '../domain/errors.js'
+import type { Clock } from './clock.js'
 import { scopesToRequest, type OktaCredentials } from '../domain/okta-credentials.js'
 import type {
   AppSpec,
@@ -128,6 +129,8 @@ export interface OktaAdminOptions {
   /** Backoff base for transient retries; default 200 ms. */
   backoffMs?: number | undefined
   userAgent?: string | undefined
+  /** Every wait (429 resets, backoffs, eventual-consistency retries) goes through it; default the system clock. */
+  clock?: Clock | undefined
   /**
    * Private-key mode: the Okta API scopes the command needs (e.g. PROVISION_SCOPES, plus okta.users.manage for a
    * test user). A call that needs one more gets a new token with it; SSWS tokens carry their admin's permissions.

@@ -3,12 +3,51 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { Clock } from '../../src/infra/clock.js'
+import type { Io } from '../../src/infra/io.js'
 import { isMaskedSecret } from '../../src/infra/okta-admin/json.js'
+import { main } from '../../src/main.js'
 import { tempDir } from '../helpers/cli.js'
-import { runMain } from '../helpers/run-main.js'
+import { runMain, type MainResult } from '../helpers/run-main.js'
 import { useSandbox } from '../helpers/sandbox.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * A clock that runs `speed` times faster than real time: each wait advances it by the full amount but takes only a
+ * fraction of it in real time, so the sandbox's real-time consistency window still passes while the CLI's retries
+ * (20 s, 30 s) cost a fraction of that.
+ */
+class FastClock implements Clock {
+  private offset = 0
+  constructor(private readonly speed: number) {}
+  now(): Date {
+    return new Date(Date.now() + this.offset)
+  }
+  async sleep(ms: number): Promise<void> {
+    const real = ms / this.speed
+    this.offset += ms - real
+    await new Promise((resolve) => setTimeout(resolve, real))
+  }
+}
+
+/** runMain with an injected clock (the composition root hands it to the Okta adapter's executor). */
+async function runWithClock(argv: string[], env: Record<string, string>, configHome: string, clock: Clock): Promise<MainResult> {
+  let stdout = ''
+  let stderr = ''
+  const io: Io = {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    readStdin: async () => '',
+    stdinIsTTY: false,
+    env: { NO_COLOR: '1', OIDC_SETUP_SECRET_STORE: 'file', ...env },
+    cwd: process.cwd(),
+    platform: process.platform,
+    homedir: tempDir('oidc-setup-userhome-'),
+  }
+  const code = await main(argv, { io, configHome, clock, interrupt: new AbortController().signal })
+  return { code, stdout, stderr }
+}
 
 const secretsOf = (home: string): Record<string, string> => JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>
 
@@ -70,5 +109,38 @@ describe('masked client secrets (spec GET /api/v1/apps/{appId}/credentials/secre
     expect(secretsOf(home)[key]).toMatch(/^[A-Za-z0-9_-]{20,}$/)
     const doctor = await runMain(['doctor', '--profile', 'lost', '--json'], { env: oktaEnv(), configHome: home })
     expect((JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret').message).toContain('cannot compare')
+  })
+})
+
+describe('eventual consistency (sandbox --eventual-consistency; terraform-provider-okta app.go deleteApplication)', () => {
+  const WINDOW = 1000
+  const { sandbox, oktaEnv } = useSandbox({ eventualConsistencyMs: WINDOW })
+
+  it('delete-app right after create-app waits out the 404 on deactivate and the 500 on delete, on the injected clock', async () => {
+    const home = tempDir()
+    const clock = new FastClock(10)
+    const created = await runWithClock(
+      ['okta', 'create-app', '--profile', 'ec', '--target', 'galaxy', '--base-url', 'https://ec.example.test', '--assign-group', 'Everyone', '--json'],
+      oktaEnv(),
+      home,
+      clock,
+    )
+    expect(created.stderr).not.toContain('error:')
+    const appId = (JSON.parse(created.stdout) as Json).appId as string
+    sandbox().clearRequestLog()
+    const started = Date.now()
+    const deleted = await runWithClock(['okta', 'delete-app', '--profile', 'ec', '--yes'], oktaEnv(), home, clock)
+    expect(deleted.stderr).not.toContain('error:')
+    expect(deleted.code).toBe(0)
+    const log = sandbox().requestLog.map((e) => `${e.method} ${e.path} ${e.status}`)
+    // The run met both settling answers (so this test can fail) and retried through them.
+    expect(log).toContain(`POST /api/v1/apps/${appId}/lifecycle/deactivate 404`)
+    expect(log).toContain(`POST /api/v1/apps/${appId}/lifecycle/deactivate 200`)
+    expect(log).toContain(`DELETE /api/v1/apps/${appId} 500`)
+    expect(log).toContain(`DELETE /api/v1/apps/${appId} 204`)
+    const res = await fetch(`${sandbox().orgUrl}/api/v1/apps/${appId}`, { headers: { Authorization: `SSWS ${sandbox().apiToken}` } })
+    expect(res.status).toBe(404)
+    // Real time spent is a fraction of the backoff taken on the clock.
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 })

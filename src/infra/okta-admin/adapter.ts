@@ -166,8 +166,17 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async deleteApp(appId: string): Promise<void> {
+    // Read first: a missing app is done at once, and an inactive one needs no deactivation (terraform-provider-okta
+    // app.go deleteApplication deactivates only an ACTIVE app). The deactivation and deletion are retried through
+    // Okta's eventual consistency by the executor (consistencyWindow).
+    const current = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`)
+    if (!current) {
+      return
+    }
     try {
-      await this.send(`deactivate app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/lifecycle/deactivate`)
+      if (current.status !== 'INACTIVE') {
+        await this.send(`deactivate app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/lifecycle/deactivate`)
+      }
     } catch (error) {
       if (error instanceof ManagementApiError && error.details.status === 404) {
         return
