@@ -220,7 +220,11 @@ export function checkGroupsClaim(claims: readonly Claim[]): CheckResult {
 }
 
 /** Somebody can sign in: groups or users are assigned (fails when nobody is). */
-export function checkAssignments(groupCount: number, userCount: number): CheckResult {
+export function checkAssignments(groupCount: number, userCount: number, federationBrokerMode = false): CheckResult {
+  if (federationBrokerMode) {
+    // https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm: no assignments, every user may sign in.
+    return pass('app.assignments', 'Federation Broker Mode: every user of the org may sign in (Okta allows no assignments in this mode)')
+  }
   if (groupCount === 0 && userCount === 0) {
     // Nobody can sign in at all: a failure, not a warning (issue 11; README troubleshooting).
     return fail(

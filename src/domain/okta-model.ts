@@ -41,6 +41,11 @@ export interface OidcApp extends AppSpec {
   clientSecret?: string | undefined
   /** `OPENID_CONNECT` for OIDC apps; other kinds are only ever read (adopt refuses them). */
   signOnMode?: string | undefined
+  /**
+   * Federation Broker Mode (`settings.implicitAssignment: true`): every user may sign in and Okta refuses manual
+   * assignments (https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm).
+   */
+  federationBrokerMode?: boolean | undefined
 }
 
 /** A custom authorization server. */

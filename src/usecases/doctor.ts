@@ -150,7 +150,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
           }
         }
         const [groups, users] = await Promise.all([admin.listAppGroupIds(app.id), admin.listAppUserIds(app.id)])
-        add(checkAssignments(groups.length, users.length))
+        add(checkAssignments(groups.length, users.length, app.federationBrokerMode === true))
         const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined

@@ -144,3 +144,66 @@ describe('eventual consistency (sandbox --eventual-consistency; terraform-provid
     expect(Date.now() - started).toBeLessThan(10_000)
   })
 })
+
+describe('Federation Broker Mode (settings.implicitAssignment; help.okta.com apps-fbm-enable)', () => {
+  const { sandbox, oktaEnv } = useSandbox({ orgProfile: 'classic' })
+  const api = async (method: string, url: string, body?: unknown): Promise<Json> => {
+    const res = await fetch(`${sandbox().orgUrl}${url}`, {
+      method,
+      headers: { Authorization: `SSWS ${sandbox().apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    expect(res.ok, text).toBe(true)
+    return (text ? JSON.parse(text) : {}) as Json
+  }
+
+  it('an assignment to a broker-mode app fails with a clear message and hint; doctor knows every user may sign in', async () => {
+    const home = tempDir()
+    const args = ['okta', 'create-app', '--profile', 'fbm', '--target', 'galaxy', '--base-url', 'https://fbm.example.test']
+    const first = await runMain([...args, '--json'], { env: oktaEnv(), configHome: home })
+    expect(first.code, first.stderr).toBe(0)
+    const appId = (JSON.parse(first.stdout) as Json).appId as string
+    // An admin turns Federation Broker Mode on.
+    const app = await api('GET', `/api/v1/apps/${appId}`)
+    app.settings.implicitAssignment = true
+    await api('PUT', `/api/v1/apps/${appId}`, app)
+
+    const assign = await runMain([...args, '--assign-group', 'Everyone'], { env: oktaEnv(), configHome: home })
+    expect(assign.code).toBe(5)
+    expect(assign.stderr).toMatch(/error: could not assign group \S+ to app \S+: the app is in Federation Broker Mode, where Okta allows no group or user assignments/)
+    expect(assign.stderr).toMatch(/hint: leave out --assign-group\/--assign-user for this app, or turn Federation Broker Mode off/)
+    expect(assign.stderr).not.toMatch(/\n\s+at /)
+
+    const doctor = await runMain(['doctor', '--profile', 'fbm', '--json'], { env: oktaEnv(), configHome: home })
+    const check = (JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.assignments')
+    expect(check).toMatchObject({ status: 'pass' })
+    expect(check.message).toContain('Federation Broker Mode')
+  })
+})
+
+describe('no API Access Management (spec Error-FF-NotEnabled-Response-401: E0000015)', () => {
+  const { oktaEnv } = useSandbox({ apiAccessManagement: false, orgProfile: 'classic' })
+  const createApp = (profile: string, target: string, extra: string[] = []) =>
+    runMain(['okta', 'create-app', '--profile', profile, '--target', target, '--base-url', `https://${profile}.example.test`, '--assign-group', 'Everyone', ...extra], {
+      env: oktaEnv(),
+      configHome: tempDir(),
+    })
+
+  it('a custom server fails with what is missing and the org-server alternative; the org server works', async () => {
+    const custom = await createApp('aam-kestra', 'kestra', ['--auth-server', 'default'])
+    expect(custom.code).toBe(5)
+    expect(custom.stderr).toMatch(/error: could not [^\n]*authorization server[^\n]*: the org has no API Access Management, so it has no custom authorization servers/)
+    expect(custom.stderr).toContain('hint: use the org authorization server (--auth-server org) if the target supports it')
+    const org = await createApp('aam-kestra', 'kestra', ['--auth-server', 'org'])
+    expect(org.stderr).not.toContain('error:')
+    expect(org.code).toBe(0)
+  })
+
+  it('a service app (client credentials: custom server only) is told the org server cannot serve it', async () => {
+    const r = await createApp('aam-svc', 'service')
+    expect(r.code).toBe(5)
+    expect(r.stderr).toContain('the org has no API Access Management')
+    expect(r.stderr).toContain('a service app does not: the org server issues no custom scopes')
+  })
+})

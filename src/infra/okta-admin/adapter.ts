@@ -211,7 +211,40 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async assignGroup(appId: string, groupId: string): Promise<void> {
-    await this.send(`assign group ${groupId} to app ${appId}`, 'PUT', `/api/v1/apps/${enc(appId)}/groups/${enc(groupId)}`, {})
+    const what = `assign group ${groupId} to app ${appId}`
+    try {
+      await this.send(what, 'PUT', `/api/v1/apps/${enc(appId)}/groups/${enc(groupId)}`, {})
+    } catch (error) {
+      throw await this.explainAssignment(error, what, appId)
+    }
+  }
+
+  /**
+   * A refused assignment on an app in Federation Broker Mode (`settings.implicitAssignment: true`), where Okta allows
+   * no manual assignments and every user may sign in (https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm),
+   * told as such; any other failure as it is.
+   */
+  private async explainAssignment(error: unknown, what: string, appId: string): Promise<unknown> {
+    if (!(error instanceof ManagementApiError) || error.details.status !== 400) {
+      return error
+    }
+    const said = [error.details.errorSummary, ...(error.details.errorCauses ?? [])].join(' ')
+    let broker = /federation broker|implicitAssignment/i.test(said)
+    if (!broker) {
+      const raw = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`).catch(() => undefined)
+      broker = obj(raw?.settings).implicitAssignment === true
+    }
+    if (!broker) {
+      return error
+    }
+    return new ManagementApiError(
+      `could not ${what}: the app is in Federation Broker Mode, where Okta allows no group or user assignments (every user of the org may sign in)`,
+      error.details,
+      {
+        hint: 'leave out --assign-group/--assign-user for this app, or turn Federation Broker Mode off (Admin Console › Applications › the app › General › App Settings) to choose who may sign in',
+        cause: error,
+      },
+    )
   }
 
   async isUserAssigned(appId: string, userId: string): Promise<boolean> {
@@ -224,10 +257,12 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async assignUser(appId: string, userId: string): Promise<void> {
-    await this.send(`assign user ${userId} to app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/users`, {
-      id: userId,
-      scope: 'USER',
-    })
+    const what = `assign user ${userId} to app ${appId}`
+    try {
+      await this.send(what, 'POST', `/api/v1/apps/${enc(appId)}/users`, { id: userId, scope: 'USER' })
+    } catch (error) {
+      throw await this.explainAssignment(error, what, appId)
+    }
   }
 
   async unassignGroup(appId: string, groupId: string): Promise<void> {

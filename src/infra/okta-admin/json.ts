@@ -73,6 +73,7 @@ export function appFromJson(json: Json): OidcApp {
     issuerMode: (str(oauth.issuer_mode) || undefined) as OidcApp['issuerMode'],
     notes: typeof notes === 'string' ? notes : undefined,
     signOnMode: typeof json.signOnMode === 'string' ? json.signOnMode : undefined,
+    federationBrokerMode: settings.implicitAssignment === true,
   }
 }
 
