@@ -421,3 +421,79 @@ export function checkSignIn(facts: SignInFacts, want: TokenExpectations): CheckR
   }
   return results
 }
+
+/** An Identity Engine authentication ("app sign-in") policy as the Management API returns it, rules in priority order. */
+export interface SignOnPolicy {
+  id: string
+  name: string
+  rules: SignOnPolicyRule[]
+}
+
+/** One rule of an authentication policy (spec AccessPolicyRule, AccessPolicyRuleApplicationSignOn, AssuranceMethod). */
+export interface SignOnPolicyRule {
+  name: string
+  status: string
+  priority: number
+  /** `actions.appSignOn.access`: ALLOW or DENY. */
+  access: string
+  /** `verificationMethod.type` (ASSURANCE, AUTH_METHOD_CHAIN, ID_PROOFING). */
+  method: string | undefined
+  /** `verificationMethod.factorMode` (1FA, 2FA) for ASSURANCE. */
+  factorMode: string | undefined
+  /** Whether some constraint of a 1FA rule is satisfied by a password alone (no constraints: any one factor). */
+  passwordSuffices: boolean
+  /** `conditions.people.users.include` / `groups.include` (empty: everyone). */
+  users: string[]
+  groups: string[]
+  /** Conditions other than people (network, device, platform, risk, user type, expression): not evaluated here. */
+  otherConditions: string[]
+}
+
+/**
+ * Whether a password-only test user can pass the app's authentication policy, evaluated like Okta: the ACTIVE rules
+ * in priority order, the first whose people condition includes the user decides
+ * (https://help.okta.com/oie/en-us/content/topics/identity-engine/policies/about-app-sign-on-policies.htm). A rule
+ * with conditions this cannot evaluate makes the answer a warning, not a verdict. Never changes the policy: moving the
+ * app to another policy changes sign-in for every user of the app, which is the org admin's call.
+ */
+export function checkSignOnPolicy(
+  policy: SignOnPolicy,
+  user: { login: string; id: string; groupIds: readonly string[] },
+  appId: string,
+): CheckResult {
+  const id = 'verify.sign-in-policy'
+  const hint =
+    `assign the app an authentication policy whose first matching rule for ${user.login} allows a password alone ` +
+    `(a rule "1 factor type: password" for that user; Admin Console › Applications › the app › Sign On › User authentication, or ` +
+    `PUT /api/v1/apps/${appId}/policies/{policyId}); note that the app's policy applies to every user of the app, so keep ` +
+    'two factors for real users in it — or enroll a second factor for the test user and sign in by hand'
+  const rules = policy.rules.filter((r) => r.status === 'ACTIVE').sort((a, b) => a.priority - b.priority)
+  for (const rule of rules) {
+    const people = rule.users.length > 0 || rule.groups.length > 0
+    if (people && !rule.users.includes(user.id) && !rule.groups.some((g) => user.groupIds.includes(g))) {
+      continue
+    }
+    if (rule.otherConditions.length) {
+      return warn(
+        id,
+        `cannot tell whether ${user.login} can sign in with a password alone: rule "${rule.name}" of the app's authentication policy "${policy.name}" also depends on ${rule.otherConditions.join(', ')}`,
+        hint,
+      )
+    }
+    if (rule.access === 'DENY') {
+      return fail(id, `the app's authentication policy "${policy.name}" denies ${user.login} (rule "${rule.name}")`, hint)
+    }
+    if (rule.method !== undefined && rule.method !== 'ASSURANCE') {
+      return warn(id, `cannot tell whether ${user.login} can sign in with a password alone: rule "${rule.name}" of "${policy.name}" verifies with ${rule.method}`, hint)
+    }
+    if (rule.factorMode === '1FA' && rule.passwordSuffices) {
+      return pass(id, `the app's authentication policy "${policy.name}" lets ${user.login} sign in with a password (rule "${rule.name}")`)
+    }
+    return fail(
+      id,
+      `the app's authentication policy "${policy.name}" asks ${user.login} for ${rule.factorMode === '2FA' ? 'two factors' : 'a factor other than a password'} (rule "${rule.name}"), and the test user has only a password`,
+      hint,
+    )
+  }
+  return fail(id, `no rule of the app's authentication policy "${policy.name}" lets ${user.login} sign in`, hint)
+}

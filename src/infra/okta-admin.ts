@@ -1,3 +1,4 @@
+import type { SignOnPolicy } from '../domain/doctor.js'
 import { ManagementApiError } from '../domain/errors.js'
 import type { Clock } from './clock.js'
 import { scopesToRequest, type OktaCredentials } from '../domain/okta-credentials.js'
@@ -111,8 +112,19 @@ export interface DirectoryAdmin {
   checkAccess(): Promise<Array<{ permission: string; reason: string }>>
 }
 
+/** Identity Engine authentication ("app sign-in") policies, read only. Same failure rules as AppsAdmin. */
+export interface SignOnPoliciesAdmin {
+  /**
+   * The app's authentication policy (the app's `_links.accessPolicy`, spec GET /api/v1/policies/{policyId} and its
+   * /rules) with its rules; undefined on Classic Engine orgs and apps without one.
+   */
+  getAppSignOnPolicy(appId: string): Promise<SignOnPolicy | undefined>
+  /** Ids of the groups a user belongs to (`GET /api/v1/users/{userId}/groups`). */
+  listUserGroupIds(userId: string): Promise<string[]>
+}
+
 /** The Okta Management API as oidc-setup uses it: domain types in and out, never SDK classes. */
-export interface OktaAdmin extends AppsAdmin, AuthServersAdmin, DirectoryAdmin {
+export interface OktaAdmin extends AppsAdmin, AuthServersAdmin, DirectoryAdmin, Partial<SignOnPoliciesAdmin> {
   readonly orgUrl: string
 }
 

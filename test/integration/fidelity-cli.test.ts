@@ -207,3 +207,71 @@ describe('no API Access Management (spec Error-FF-NotEnabled-Response-401: E0000
     expect(r.stderr).toContain('a service app does not: the org server issues no custom scopes')
   })
 })
+
+describe('setup --verify on an Identity Engine org (default authentication policy: two factors)', () => {
+  const { sandbox, oktaEnv } = useSandbox({ orgProfile: 'oie' })
+  const api = async (method: string, url: string, body?: unknown): Promise<Json> => {
+    const res = await fetch(`${sandbox().orgUrl}${url}`, {
+      method,
+      headers: { Authorization: `SSWS ${sandbox().apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    expect(res.ok, text).toBe(true)
+    return (text ? JSON.parse(text) : {}) as Json
+  }
+  const setup = (profile: string, home: string) =>
+    runMain(
+      ['setup', '--profile', profile, '--target', 'kestra', '--base-url', `https://${profile}.example.test`, '--assign-group', 'Everyone', '--test-user', `qa-${profile}@example.test`, '--verify', '--json'],
+      { env: oktaEnv(), configHome: home, cwd: tempDir() },
+    )
+
+  it('fails before the sign-in with the policy, the rule and what to do; the policy is left as it is', async () => {
+    const home = tempDir()
+    const r = await setup('oie-default', home)
+    expect(r.code).toBe(4)
+    const doc = JSON.parse(r.stdout) as Json
+    const check = doc.verify.find((c: Json) => c.id === 'verify.sign-in-policy')
+    expect(check).toMatchObject({ status: 'fail' })
+    expect(check.message).toBe(
+      'the app\'s authentication policy "Default Policy" asks qa-oie-default@example.test for two factors (rule "Catch-all Rule"), and the test user has only a password',
+    )
+    expect(r.stderr).toContain('PUT /api/v1/apps/')
+    expect(r.stderr).toContain('applies to every user of the app')
+    expect(r.stderr).toMatch(/error: the test sign-in did not give the target what it needs\nhint: /)
+    // No sign-in was attempted (it could only fail at the second factor), and nothing changed the app's policy.
+    expect(doc.verify.some((c: Json) => c.id === 'verify.sign-in')).toBe(false)
+    const app = await api('GET', `/api/v1/apps/${doc.appId}`)
+    const policy = await api('GET', String(app._links.accessPolicy.href).replace(sandbox().orgUrl, ''))
+    expect(policy.name).toBe('Default Policy')
+  })
+
+  it('passes, full sign-in included, once the app has a policy whose rule for the test user allows a password', async () => {
+    const home = tempDir()
+    const first = await setup('oie-scoped', home)
+    expect(first.code).toBe(4)
+    const doc = JSON.parse(first.stdout) as Json
+    // The admin's way: a policy for this app, password only for the test user, two factors for everyone else.
+    const user = await api('GET', `/api/v1/users/${encodeURIComponent('qa-oie-scoped@example.test')}`)
+    const policy = await api('POST', '/api/v1/policies', { type: 'ACCESS_POLICY', name: 'kestra sign-in', description: 'test user: password' })
+    await api('POST', `/api/v1/policies/${policy.id}/rules`, {
+      name: 'test user: password only',
+      type: 'ACCESS_POLICY',
+      conditions: { people: { users: { include: [user.id] } } },
+      actions: { appSignOn: { access: 'ALLOW', verificationMethod: { type: 'ASSURANCE', factorMode: '1FA', constraints: [{ knowledge: { types: ['password'] } }] } } },
+    })
+    await api('PUT', `/api/v1/apps/${doc.appId}/policies/${policy.id}`)
+
+    const again = await setup('oie-scoped', home)
+    expect(again.stderr).not.toContain('error:')
+    expect(again.code).toBe(0)
+    const verified = (JSON.parse(again.stdout) as Json).verify as Json[]
+    expect(verified.find((c) => c.id === 'verify.sign-in-policy')).toMatchObject({
+      status: 'pass',
+      message: 'the app\'s authentication policy "kestra sign-in" lets qa-oie-scoped@example.test sign in with a password (rule "test user: password only")',
+    })
+    expect(verified.map((c) => c.status)).toEqual(verified.map(() => 'pass'))
+    // The full sign-in ran (the sandbox's test-login, password only) and the ID token was checked.
+    expect(verified.map((c) => c.id)).toEqual(expect.arrayContaining(['verify.sign-in-policy', 'verify.sign-in', 'verify.id-token']))
+  })
+})

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
-import { allPassed, checkSignIn, type CheckResult } from '../../domain/doctor.js'
+import { allPassed, checkSignIn, checkSignOnPolicy, type CheckResult } from '../../domain/doctor.js'
 import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
 import { usesClientSecret } from '../../domain/app-requirements.js'
@@ -126,7 +126,7 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
       // 4. A test sign-in, as the target would do it.
       let checks: CheckResult[] | undefined
       if (options.verify && options.testUser) {
-        checks = await verify(c, target, result.profile, options.testUser, request.input.groupsClaim)
+        checks = await verify(c, target, result.profile, options.testUser, request.input.groupsClaim, admin)
         printChecks(c, checks)
       }
 
@@ -189,6 +189,7 @@ async function verify(
   profileName: string,
   login: string,
   groupsClaim: boolean,
+  admin: Awaited<ReturnType<typeof connectOkta>>,
 ): Promise<CheckResult[]> {
   const { deps, globals } = c
   const profile = await deps.profiles.get(profileName)
@@ -283,6 +284,21 @@ async function verify(
   )
   if (!allPassed(checks)) {
     return checks
+  }
+  // On Identity Engine orgs the app's authentication policy decides whether a password suffices; new apps get the
+  // shared default policy, which asks for two factors (help.okta.com about-app-sign-on-policies). Read through the
+  // Management API, so it is checked on real orgs too, where the full sign-in below needs a person. setup never
+  // changes the policy: it applies to every user of the app.
+  const policy = profile.appId && admin.getAppSignOnPolicy ? await admin.getAppSignOnPolicy(profile.appId) : undefined
+  if (policy) {
+    const user = await admin.findUser(login)
+    if (user) {
+      const groupIds = admin.listUserGroupIds ? await admin.listUserGroupIds(user.id) : []
+      checks.push(checkSignOnPolicy(policy, { login, id: user.id, groupIds }, profile.appId ?? ''))
+      if (checks.some((r) => r.status === 'fail')) {
+        return checks
+      }
+    }
   }
   // 2. The whole sign-in, where the org lets a program do it (the sandbox's test-login endpoint).
   const step = c.out.step(`signing ${login} in as the app would`)

@@ -1,3 +1,4 @@
+import type { SignOnPolicy } from '../../domain/doctor.js'
 import { ManagementApiError } from '../../domain/errors.js'
 import type {
   AppSpec,
@@ -37,6 +38,7 @@ import {
   ruleToJson,
   scopeFromJson,
   secretFromJson,
+  signOnRuleFromJson,
   obj,
   str,
   type Json,
@@ -273,6 +275,27 @@ export class SdkOktaAdmin implements OktaAdmin {
     // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listAssignedApplicationsForGroup
     const list = await this.list(`list the apps of group ${groupId}`, `/api/v1/groups/${enc(groupId)}/apps?limit=200`)
     return list.map((a) => str(a.id))
+  }
+
+  // authentication policies (Identity Engine)
+
+  async getAppSignOnPolicy(appId: string): Promise<SignOnPolicy | undefined> {
+    const app = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`)
+    const href = obj(obj(app?._links).accessPolicy).href
+    const policyId = typeof href === 'string' ? /\/api\/v1\/policies\/([^/?#]+)/.exec(href)?.[1] : undefined
+    if (!policyId) {
+      return undefined
+    }
+    const policy = await this.get(`read authentication policy ${policyId}`, `/api/v1/policies/${policyId}`)
+    if (!policy) {
+      return undefined
+    }
+    const rules = await this.list(`list the rules of authentication policy ${policyId}`, `/api/v1/policies/${policyId}/rules`)
+    return { id: str(policy.id), name: str(policy.name), rules: rules.map(signOnRuleFromJson) }
+  }
+
+  async listUserGroupIds(userId: string): Promise<string[]> {
+    return (await this.list(`list the groups of user ${userId}`, `/api/v1/users/${enc(userId)}/groups?limit=200`)).map((g) => str(g.id))
   }
 
   // authorization servers

@@ -1,3 +1,4 @@
+import type { SignOnPolicyRule } from '../../domain/doctor.js'
 import type {
   AppSpec,
   AuthServer,
@@ -266,5 +267,34 @@ export function secretFromJson(s: Json): ClientSecret & { masked: boolean } {
     masked,
     secretHash: s.secret_hash === undefined ? undefined : str(s.secret_hash),
     created: s.created === undefined ? undefined : str(s.created),
+  }
+}
+
+/** An authentication policy rule (spec AccessPolicyRule: conditions.people, actions.appSignOn.verificationMethod). */
+export function signOnRuleFromJson(r: Json): SignOnPolicyRule {
+  const conditions = obj(r.conditions)
+  const people = obj(conditions.people)
+  const appSignOn = obj(obj(r.actions).appSignOn)
+  const method = obj(appSignOn.verificationMethod)
+  const constraints = Array.isArray(method.constraints) ? (method.constraints as Json[]) : []
+  // AccessPolicyConstraints: a constraint is met by a password when it asks for knowledge (password, or any) and no
+  // possession factor. Only one constraint object needs to be satisfied (spec AssuranceMethod.constraints).
+  const passwordMeets = (c: Json): boolean => {
+    const knowledge = c.knowledge === undefined ? undefined : obj(c.knowledge)
+    const types = knowledge ? strs(knowledge.types) : []
+    const possession = c.possession !== undefined && c.possession !== null
+    return !possession && (knowledge === undefined || types.length === 0 || types.includes('password'))
+  }
+  return {
+    name: str(r.name),
+    status: str(r.status),
+    priority: typeof r.priority === 'number' ? r.priority : 0,
+    access: str(appSignOn.access) || 'ALLOW',
+    method: method.type === undefined ? undefined : str(method.type),
+    factorMode: method.factorMode === undefined ? undefined : str(method.factorMode),
+    passwordSuffices: constraints.length === 0 || constraints.some(passwordMeets),
+    users: strs(obj(people.users).include),
+    groups: strs(obj(people.groups).include),
+    otherConditions: Object.keys(conditions).filter((k) => k !== 'people' && conditions[k] !== null && conditions[k] !== undefined),
   }
 }
