@@ -3,6 +3,7 @@ import {
   checkAppExists,
   checkAppSettings,
   checkAssignments,
+  checkSignOnPolicy,
   checkClientSecret,
   checkRotation,
   checkClock,
@@ -151,6 +152,15 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         }
         const [groups, users] = await Promise.all([admin.listAppGroupIds(app.id), admin.listAppUserIds(app.id)])
         add(checkAssignments(groups.length, users.length, app.federationBrokerMode === true))
+        // A test user this profile made has only a password: on Identity Engine orgs the app's authentication policy
+        // decides whether that suffices (the shared default policy asks for two factors).
+        const testUser = profile.managed?.find((m) => m.type === 'test-user')
+        const signOn = testUser && admin.getAppSignOnPolicy ? await admin.getAppSignOnPolicy(app.id) : undefined
+        if (testUser && signOn) {
+          const groupIds = admin.listUserGroupIds ? await admin.listUserGroupIds(testUser.id) : []
+          const verdict = checkSignOnPolicy(signOn, { login: testUser.name, id: testUser.id, groupIds }, app.id)
+          add({ ...verdict, id: 'app.test-user-sign-in', ...(verdict.status === 'fail' ? { status: 'warn' as const } : {}) })
+        }
         const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined

@@ -244,6 +244,11 @@ describe('setup --verify on an Identity Engine org (default authentication polic
     const app = await api('GET', `/api/v1/apps/${doc.appId}`)
     const policy = await api('GET', String(app._links.accessPolicy.href).replace(sandbox().orgUrl, ''))
     expect(policy.name).toBe('Default Policy')
+
+    // doctor knows too: a warning (real users are not affected), naming the policy.
+    const doctor = await runMain(['doctor', '--profile', 'oie-default', '--json'], { env: oktaEnv(), configHome: home })
+    const seen = (JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.test-user-sign-in')
+    expect(seen).toMatchObject({ status: 'warn', message: check.message })
   })
 
   it('passes, full sign-in included, once the app has a policy whose rule for the test user allows a password', async () => {
