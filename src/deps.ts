@@ -104,7 +104,7 @@ export function createDeps(overrides: Partial<Deps> = {}): Deps {
     interrupt: overrides.interrupt ?? new AbortController().signal,
     oktaAdmin:
       overrides.oktaAdmin ??
-      (async (credentials, options) => (await import('./infra/okta-admin.js')).createOktaAdmin(credentials, options)),
+      (async (credentials, options) => (await import('./infra/okta-admin.js')).createOktaAdmin(credentials, { clock, ...options })),
     oidc: overrides.oidc ?? createOidcClient(),
     secretStore:
       overrides.secretStore ??

@@ -220,7 +220,11 @@ export function checkGroupsClaim(claims: readonly Claim[]): CheckResult {
 }
 
 /** Somebody can sign in: groups or users are assigned (fails when nobody is). */
-export function checkAssignments(groupCount: number, userCount: number): CheckResult {
+export function checkAssignments(groupCount: number, userCount: number, federationBrokerMode = false): CheckResult {
+  if (federationBrokerMode) {
+    // https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm: no assignments, every user may sign in.
+    return pass('app.assignments', 'Federation Broker Mode: every user of the org may sign in (Okta allows no assignments in this mode)')
+  }
   if (groupCount === 0 && userCount === 0) {
     // Nobody can sign in at all: a failure, not a warning (issue 11; README troubleshooting).
     return fail(
@@ -237,13 +241,22 @@ export function checkAssignments(groupCount: number, userCount: number): CheckRe
 export function checkClientSecret(
   confidential: boolean,
   activeSecrets: number,
-  storedMatches: boolean | undefined,
+  storedMatches: boolean | 'masked' | undefined,
+  profile = 'NAME',
 ): CheckResult {
   if (!confidential) {
     return pass('app.client-secret', 'public client: no client secret needed')
   }
   if (activeSecrets === 0) {
     return fail('app.client-secret', 'the app has no active client secret', 'create one in Okta, or run `okta create-app` again')
+  }
+  if (storedMatches === 'masked') {
+    // Okta masks the values and does not document how `secret_hash` is computed (spec OAuth2ClientSecret).
+    return warn(
+      'app.client-secret',
+      'cannot compare the stored client secret with Okta\'s: Okta masks secret values and does not document how secret_hash is computed',
+      `if the application is refused with invalid_client, get a new secret: \`oidc-setup okta rotate-secret --profile ${profile}\``,
+    )
   }
   if (storedMatches === false) {
     return fail(
@@ -434,4 +447,84 @@ export function groupsLimitWarning(groups: unknown, whose = "the ID token's grou
     `${whose} carries ${groups.length} groups; Okta returns at most ${GROUPS_CLAIM_LIMIT} in one claim (users in more get a cut-off list or no token)`,
     'narrow the claim to the groups the application maps: a filter in the spec (groupsClaim: { name: groups, filter: "^k8s-" })',
   )
+}
+
+/** An Identity Engine authentication ("app sign-in") policy as the Management API returns it, rules in priority order. */
+export interface SignOnPolicy {
+  id: string
+  name: string
+  rules: SignOnPolicyRule[]
+}
+
+/** One rule of an authentication policy (spec AccessPolicyRule, AccessPolicyRuleApplicationSignOn, AssuranceMethod). */
+export interface SignOnPolicyRule {
+  name: string
+  status: string
+  priority: number
+  /** `actions.appSignOn.access`: ALLOW or DENY. */
+  access: string
+  /** `verificationMethod.type` (ASSURANCE, AUTH_METHOD_CHAIN, ID_PROOFING). */
+  method: string | undefined
+  /** `verificationMethod.factorMode` (1FA, 2FA) for ASSURANCE. */
+  factorMode: string | undefined
+  /** Whether some constraint of a 1FA rule is satisfied by a password alone (no constraints: any one factor). */
+  passwordSuffices: boolean
+  /** `conditions.people.users.include` / `groups.include` (empty: everyone). */
+  users: string[]
+  groups: string[]
+  /** Conditions other than people (network, device, platform, risk, user type, expression): not evaluated here. */
+  otherConditions: string[]
+}
+
+/**
+ * Whether a password-only test user can pass the app's authentication policy, evaluated like Okta: the ACTIVE rules
+ * in priority order, the first whose people condition includes the user decides
+ * (https://help.okta.com/oie/en-us/content/topics/identity-engine/policies/about-app-sign-on-policies.htm). A rule
+ * with conditions this cannot evaluate makes the answer a warning, not a verdict. Never changes the policy: moving the
+ * app to another policy changes sign-in for every user of the app, which is the org admin's call.
+ */
+export function checkSignOnPolicy(
+  policy: SignOnPolicy,
+  user: { login: string; id: string; groupIds: readonly string[]; hasTotp?: boolean | undefined },
+  appId: string,
+): CheckResult {
+  const id = 'verify.sign-in-policy'
+  const hint =
+    `assign the app an authentication policy whose first matching rule for ${user.login} allows a password alone ` +
+    `(a rule "1 factor type: password" for that user; Admin Console › Applications › the app › Sign On › User authentication, or ` +
+    `PUT /api/v1/apps/${appId}/policies/{policyId}); note that the app's policy applies to every user of the app, so keep ` +
+    'two factors for real users in it — or enroll a second factor for the test user and sign in by hand'
+  const rules = policy.rules.filter((r) => r.status === 'ACTIVE').sort((a, b) => a.priority - b.priority)
+  for (const rule of rules) {
+    const people = rule.users.length > 0 || rule.groups.length > 0
+    if (people && !rule.users.includes(user.id) && !rule.groups.some((g) => user.groupIds.includes(g))) {
+      continue
+    }
+    if (rule.otherConditions.length) {
+      return warn(
+        id,
+        `cannot tell whether ${user.login} can sign in with a password alone: rule "${rule.name}" of the app's authentication policy "${policy.name}" also depends on ${rule.otherConditions.join(', ')}`,
+        hint,
+      )
+    }
+    if (rule.access === 'DENY') {
+      return fail(id, `the app's authentication policy "${policy.name}" denies ${user.login} (rule "${rule.name}")`, hint)
+    }
+    if (rule.method !== undefined && rule.method !== 'ASSURANCE') {
+      return warn(id, `cannot tell whether ${user.login} can sign in with a password alone: rule "${rule.name}" of "${policy.name}" verifies with ${rule.method}`, hint)
+    }
+    if (rule.factorMode === '1FA' && rule.passwordSuffices) {
+      return pass(id, `the app's authentication policy "${policy.name}" lets ${user.login} sign in with a password (rule "${rule.name}")`)
+    }
+    // Setup gives the test users it creates a TOTP authenticator: a password and a TOTP code are two factors.
+    if (rule.factorMode === '2FA' && user.hasTotp) {
+      return pass(id, `the app's authentication policy "${policy.name}" asks for two factors (rule "${rule.name}"): ${user.login} has a password and a TOTP authenticator`)
+    }
+    return fail(
+      id,
+      `the app's authentication policy "${policy.name}" asks ${user.login} for ${rule.factorMode === '2FA' ? 'two factors' : 'a factor other than a password'} (rule "${rule.name}"), and the test user has only a password`,
+      hint,
+    )
+  }
+  return fail(id, `no rule of the app's authentication policy "${policy.name}" lets ${user.login} sign in`, hint)
 }

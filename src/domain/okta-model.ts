@@ -41,6 +41,11 @@ export interface OidcApp extends AppSpec {
   clientSecret?: string | undefined
   /** `OPENID_CONNECT` for OIDC apps; other kinds are only ever read (adopt refuses them). */
   signOnMode?: string | undefined
+  /**
+   * Federation Broker Mode (`settings.implicitAssignment: true`): every user may sign in and Okta refuses manual
+   * assignments (https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm).
+   */
+  federationBrokerMode?: boolean | undefined
 }
 
 /** A custom authorization server. */
@@ -158,8 +163,10 @@ export interface User {
 export interface ClientSecret {
   id: string
   status: string
-  /** The secret as the API returned it: the plaintext, or an elided form (`abc……xyz`) where Okta masks it. */
+  /** The plaintext as the API returned it; `''` where Okta masks it (elided or hashed: never stored as a secret). */
   value: string
+  /** Whether Okta masked the value (then compare by `secretHash`, or not at all). */
+  masked?: boolean | undefined
   /** `secret_hash` (spec OAuth2ClientSecret): compares secrets without their plaintext. */
   secretHash?: string | undefined
   created?: string | undefined

@@ -1,5 +1,7 @@
 import type { ClientJwk, PublicJwk } from '../domain/client-key.js'
+import type { SignOnPolicy } from '../domain/doctor.js'
 import { ManagementApiError } from '../domain/errors.js'
+import type { Clock } from './clock.js'
 import { scopesToRequest, type OktaCredentials } from '../domain/okta-credentials.js'
 import type {
   AppSpec,
@@ -130,8 +132,19 @@ export interface DirectoryAdmin {
   checkAccess(): Promise<Array<{ permission: string; reason: string }>>
 }
 
+/** Identity Engine authentication ("app sign-in") policies, read only. Same failure rules as AppsAdmin. */
+export interface SignOnPoliciesAdmin {
+  /**
+   * The app's authentication policy (the app's `_links.accessPolicy`, spec GET /api/v1/policies/{policyId} and its
+   * /rules) with its rules; undefined on Classic Engine orgs and apps without one.
+   */
+  getAppSignOnPolicy(appId: string): Promise<SignOnPolicy | undefined>
+  /** Ids of the groups a user belongs to (`GET /api/v1/users/{userId}/groups`). */
+  listUserGroupIds(userId: string): Promise<string[]>
+}
+
 /** The Okta Management API as oidc-setup uses it: domain types in and out, never SDK classes. */
-export interface OktaAdmin extends AppsAdmin, AuthServersAdmin, DirectoryAdmin {
+export interface OktaAdmin extends AppsAdmin, AuthServersAdmin, DirectoryAdmin, Partial<SignOnPoliciesAdmin> {
   readonly orgUrl: string
 }
 
@@ -148,6 +161,8 @@ export interface OktaAdminOptions {
   /** Backoff base for transient retries; default 200 ms. */
   backoffMs?: number | undefined
   userAgent?: string | undefined
+  /** Every wait (429 resets, backoffs, eventual-consistency retries) goes through it; default the system clock. */
+  clock?: Clock | undefined
   /**
    * Private-key mode: the Okta API scopes the command needs (e.g. PROVISION_SCOPES, plus okta.users.manage for a
    * test user). A call that needs one more gets a new token with it; SSWS tokens carry their admin's permissions.

@@ -3,6 +3,7 @@ import {
   checkAppExists,
   checkAppSettings,
   checkAssignments,
+  checkSignOnPolicy,
   checkClientSecret,
   checkRotation,
   checkClock,
@@ -152,16 +153,34 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
           }
         }
         const [groups, users] = await Promise.all([admin.listAppGroupIds(app.id), admin.listAppUserIds(app.id)])
-        add(checkAssignments(groups.length, users.length))
+        add(checkAssignments(groups.length, users.length, app.federationBrokerMode === true))
+        // A test user this profile made has a password, and a TOTP authenticator when setup could enroll one: on
+        // Identity Engine orgs the app's authentication policy decides whether that suffices.
+        const testUser = profile.managed?.find((m) => m.type === 'test-user')
+        const signOn = testUser && admin.getAppSignOnPolicy ? await admin.getAppSignOnPolicy(app.id) : undefined
+        if (testUser && signOn) {
+          const groupIds = admin.listUserGroupIds ? await admin.listUserGroupIds(testUser.id) : []
+          const hasTotp = Boolean(await (await deps.secretStore()).get(secretKeys.testUserTotp(profile.name)))
+          const verdict = checkSignOnPolicy(signOn, { login: testUser.name, id: testUser.id, groupIds, hasTotp }, app.id)
+          add({ ...verdict, id: 'app.test-user-sign-in', ...(verdict.status === 'fail' ? { status: 'warn' as const } : {}) })
+        }
         const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined
-        const activeHashes = new Set(active.filter((s) => s.value).map((s) => sha256(s.value)))
+        // Plaintexts are compared by a local hash. Masked values cannot be: Okta returns `secret_hash` (spec
+        // OAuth2ClientSecret: "OAuth 2.0 client secret string hash") but documents no algorithm for it, so a hash
+        // computed here could never be trusted to match; doctor says it cannot compare instead of "matches none".
+        const plain = active.filter((s) => s.value && !s.masked)
+        const activeHashes = new Set(plain.map((s) => sha256(s.value)))
+        const masked = stored !== undefined && plain.length < active.length
         add(
           checkClientSecret(
             confidential,
             active.length,
-            stored === undefined || activeHashes.size === 0 ? undefined : activeHashes.has(sha256(stored)),
+            stored === undefined || activeHashes.size === 0 || (masked && !activeHashes.has(sha256(stored)))
+              ? masked ? 'masked' : undefined
+              : activeHashes.has(sha256(stored)),
+            profile.name,
           ),
         )
         if (profile.rotation) {

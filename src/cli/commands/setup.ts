@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { Command } from 'commander'
-import { allPassed, checkPolicy, checkSignIn, type CheckResult } from '../../domain/doctor.js'
+import { allPassed, checkPolicy, checkSignIn, checkSignOnPolicy, type CheckResult } from '../../domain/doctor.js'
 import type { OktaAdmin } from '../../infra/okta-admin.js'
 import { AuthError, ConfigError, UsageError } from '../../domain/errors.js'
 import { secretKeys } from '../../domain/profile.js'
@@ -320,6 +320,21 @@ async function verify(
   if (profile.intent?.clientAuth === 'private-key-jwt') {
     c.out.info(`the full test sign-in redeems its code with a client secret; with private_key_jwt it stops at the key proof: sign in once as ${login} to finish checking`)
     return checks
+  }
+  // On Identity Engine orgs the app's authentication policy decides whether a password suffices; new apps get the
+  // shared default policy, which asks for two factors (help.okta.com about-app-sign-on-policies). Read through the
+  // Management API, so it is checked on real orgs too, where the full sign-in below needs a person. setup never
+  // changes the policy: it applies to every user of the app.
+  const policy = profile.appId && admin.getAppSignOnPolicy ? await admin.getAppSignOnPolicy(profile.appId) : undefined
+  if (policy) {
+    const user = await admin.findUser(login)
+    if (user) {
+      const groupIds = admin.listUserGroupIds ? await admin.listUserGroupIds(user.id) : []
+      checks.push(checkSignOnPolicy(policy, { login, id: user.id, groupIds, hasTotp: Boolean(totpSecret) }, profile.appId ?? ''))
+      if (checks.some((r) => r.status === 'fail')) {
+        return checks
+      }
+    }
   }
   // 2. The whole sign-in, where the org lets a program do it (the sandbox's test-login endpoint).
   const step = c.out.step(`signing ${login} in as the app would`)

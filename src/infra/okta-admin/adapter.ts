@@ -1,4 +1,5 @@
 import type { ClientJwk, PublicJwk } from '../../domain/client-key.js'
+import type { SignOnPolicy } from '../../domain/doctor.js'
 import { ManagementApiError } from '../../domain/errors.js'
 import type {
   AppSpec,
@@ -38,6 +39,7 @@ import {
   ruleToJson,
   scopeFromJson,
   secretFromJson,
+  signOnRuleFromJson,
   obj,
   str,
   type Json,
@@ -173,8 +175,17 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async deleteApp(appId: string): Promise<void> {
+    // Read first: a missing app is done at once, and an inactive one needs no deactivation (terraform-provider-okta
+    // app.go deleteApplication deactivates only an ACTIVE app). The deactivation and deletion are retried through
+    // Okta's eventual consistency by the executor (consistencyWindow).
+    const current = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`)
+    if (!current) {
+      return
+    }
     try {
-      await this.send(`deactivate app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/lifecycle/deactivate`)
+      if (current.status !== 'INACTIVE') {
+        await this.send(`deactivate app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/lifecycle/deactivate`)
+      }
     } catch (error) {
       if (error instanceof ManagementApiError && error.details.status === 404) {
         return
@@ -233,7 +244,40 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async assignGroup(appId: string, groupId: string): Promise<void> {
-    await this.send(`assign group ${groupId} to app ${appId}`, 'PUT', `/api/v1/apps/${enc(appId)}/groups/${enc(groupId)}`, {})
+    const what = `assign group ${groupId} to app ${appId}`
+    try {
+      await this.send(what, 'PUT', `/api/v1/apps/${enc(appId)}/groups/${enc(groupId)}`, {})
+    } catch (error) {
+      throw await this.explainAssignment(error, what, appId)
+    }
+  }
+
+  /**
+   * A refused assignment on an app in Federation Broker Mode (`settings.implicitAssignment: true`), where Okta allows
+   * no manual assignments and every user may sign in (https://help.okta.com/oie/en-us/content/topics/apps/apps-fbm-enable.htm),
+   * told as such; any other failure as it is.
+   */
+  private async explainAssignment(error: unknown, what: string, appId: string): Promise<unknown> {
+    if (!(error instanceof ManagementApiError) || error.details.status !== 400) {
+      return error
+    }
+    const said = [error.details.errorSummary, ...(error.details.errorCauses ?? [])].join(' ')
+    let broker = /federation broker|implicitAssignment/i.test(said)
+    if (!broker) {
+      const raw = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`).catch(() => undefined)
+      broker = obj(raw?.settings).implicitAssignment === true
+    }
+    if (!broker) {
+      return error
+    }
+    return new ManagementApiError(
+      `could not ${what}: the app is in Federation Broker Mode, where Okta allows no group or user assignments (every user of the org may sign in)`,
+      error.details,
+      {
+        hint: 'leave out --assign-group/--assign-user for this app, or turn Federation Broker Mode off (Admin Console › Applications › the app › General › App Settings) to choose who may sign in',
+        cause: error,
+      },
+    )
   }
 
   async isUserAssigned(appId: string, userId: string): Promise<boolean> {
@@ -246,10 +290,12 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async assignUser(appId: string, userId: string): Promise<void> {
-    await this.send(`assign user ${userId} to app ${appId}`, 'POST', `/api/v1/apps/${enc(appId)}/users`, {
-      id: userId,
-      scope: 'USER',
-    })
+    const what = `assign user ${userId} to app ${appId}`
+    try {
+      await this.send(what, 'POST', `/api/v1/apps/${enc(appId)}/users`, { id: userId, scope: 'USER' })
+    } catch (error) {
+      throw await this.explainAssignment(error, what, appId)
+    }
   }
 
   async unassignGroup(appId: string, groupId: string): Promise<void> {
@@ -260,6 +306,27 @@ export class SdkOktaAdmin implements OktaAdmin {
     // https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listAssignedApplicationsForGroup
     const list = await this.list(`list the apps of group ${groupId}`, `/api/v1/groups/${enc(groupId)}/apps?limit=200`)
     return list.map((a) => str(a.id))
+  }
+
+  // authentication policies (Identity Engine)
+
+  async getAppSignOnPolicy(appId: string): Promise<SignOnPolicy | undefined> {
+    const app = await this.get(`read app ${appId}`, `/api/v1/apps/${enc(appId)}`)
+    const href = obj(obj(app?._links).accessPolicy).href
+    const policyId = typeof href === 'string' ? /\/api\/v1\/policies\/([^/?#]+)/.exec(href)?.[1] : undefined
+    if (!policyId) {
+      return undefined
+    }
+    const policy = await this.get(`read authentication policy ${policyId}`, `/api/v1/policies/${policyId}`)
+    if (!policy) {
+      return undefined
+    }
+    const rules = await this.list(`list the rules of authentication policy ${policyId}`, `/api/v1/policies/${policyId}/rules`)
+    return { id: str(policy.id), name: str(policy.name), rules: rules.map(signOnRuleFromJson) }
+  }
+
+  async listUserGroupIds(userId: string): Promise<string[]> {
+    return (await this.list(`list the groups of user ${userId}`, `/api/v1/users/${enc(userId)}/groups?limit=200`)).map((g) => str(g.id))
   }
 
   // authorization servers

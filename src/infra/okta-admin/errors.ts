@@ -45,10 +45,19 @@ export function translateError(error: unknown, what: string, method: string, url
           cause: error,
         })
       case 'E0000015':
-        return new ManagementApiError(`could not ${what}: a required Okta feature is not enabled: ${summary}`, details, {
-          hint: 'custom authorization servers need API Access Management; use --auth-server org instead',
-          cause: error,
-        })
+        return new ManagementApiError(
+          path.startsWith('/api/v1/authorizationServers')
+            ? `could not ${what}: the org has no API Access Management, so it has no custom authorization servers: ${summary}`
+            : `could not ${what}: a required Okta feature is not enabled: ${summary}`,
+          details,
+          {
+            hint: path.startsWith('/api/v1/authorizationServers')
+              ? // Spec Error-FF-NotEnabled-Response-401: orgs without API Access Management answer E0000015 here.
+                'use the org authorization server (--auth-server org) if the target supports it (a service app does not: the org server issues no custom scopes), or add API Access Management to the org'
+              : 'the Okta org lacks the feature this call needs; ask its admin to enable it',
+            cause: error,
+          },
+        )
       case 'E0000001':
         return new ManagementApiError(
           `could not ${what}: Okta rejected the request: ${causes.length ? causes.join('; ') : summary}`,

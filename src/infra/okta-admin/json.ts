@@ -1,3 +1,4 @@
+import type { SignOnPolicyRule } from '../../domain/doctor.js'
 import type {
   AppSpec,
   AuthServer,
@@ -58,7 +59,8 @@ export function appFromJson(json: Json): OidcApp {
     label: str(json.label),
     status: str(json.status),
     clientId: str(creds.client_id) || str(json.id),
-    clientSecret: typeof creds.client_secret === 'string' ? creds.client_secret : undefined,
+    // Only a plaintext secret: an app read back from an org that masks secrets carries an elided one (issue 12).
+    clientSecret: typeof creds.client_secret === 'string' && !isMaskedSecret(creds.client_secret) ? creds.client_secret : undefined,
     applicationType: str(oauth.application_type) as OidcApp['applicationType'],
     grantTypes: strs(oauth.grant_types),
     responseTypes: strs(oauth.response_types),
@@ -72,6 +74,7 @@ export function appFromJson(json: Json): OidcApp {
     issuerMode: (str(oauth.issuer_mode) || undefined) as OidcApp['issuerMode'],
     notes: typeof notes === 'string' ? notes : undefined,
     signOnMode: typeof json.signOnMode === 'string' ? json.signOnMode : undefined,
+    federationBrokerMode: settings.implicitAssignment === true,
   }
 }
 
@@ -241,12 +244,57 @@ export function originToJson(spec: TrustedOriginSpec): Json {
   return { name: spec.name, origin: spec.origin, scopes: spec.scopes.map((type) => ({ type })) }
 }
 
-export function secretFromJson(s: Json): ClientSecret {
+/**
+ * Whether a `client_secret` Okta returned is not the secret itself: empty, elided (`abc......xyz`, `***`, as the
+ * spec's examples of GET /api/v1/apps/{appId}/credentials/secrets show) or the "undisclosed hashed value" the spec
+ * describes for responses other than the create one (management-api.yaml APIServiceIntegrationInstanceSecret
+ * .client_secret). Okta generates secrets from the base64url alphabet, so dots, asterisks and ellipses never occur
+ * in a real generated one.
+ */
+export function isMaskedSecret(value: string, secretHash?: string): boolean {
+  return value === '' || /\.{3,}|…|\*{3,}/.test(value) || (secretHash !== undefined && value === secretHash)
+}
+
+/** A secret as the API returned it; a masked value becomes `''` (never mistaken for the plaintext), `masked` true. */
+export function secretFromJson(s: Json): ClientSecret & { masked: boolean } {
+  const raw = str(s.client_secret)
+  const hash = s.secret_hash === undefined ? undefined : str(s.secret_hash)
+  const masked = isMaskedSecret(raw, hash)
   return {
     id: str(s.id),
     status: str(s.status),
-    value: str(s.client_secret),
+    value: masked ? '' : raw,
+    masked,
     secretHash: s.secret_hash === undefined ? undefined : str(s.secret_hash),
     created: s.created === undefined ? undefined : str(s.created),
+  }
+}
+
+/** An authentication policy rule (spec AccessPolicyRule: conditions.people, actions.appSignOn.verificationMethod). */
+export function signOnRuleFromJson(r: Json): SignOnPolicyRule {
+  const conditions = obj(r.conditions)
+  const people = obj(conditions.people)
+  const appSignOn = obj(obj(r.actions).appSignOn)
+  const method = obj(appSignOn.verificationMethod)
+  const constraints = Array.isArray(method.constraints) ? (method.constraints as Json[]) : []
+  // AccessPolicyConstraints: a constraint is met by a password when it asks for knowledge (password, or any) and no
+  // possession factor. Only one constraint object needs to be satisfied (spec AssuranceMethod.constraints).
+  const passwordMeets = (c: Json): boolean => {
+    const knowledge = c.knowledge === undefined ? undefined : obj(c.knowledge)
+    const types = knowledge ? strs(knowledge.types) : []
+    const possession = c.possession !== undefined && c.possession !== null
+    return !possession && (knowledge === undefined || types.length === 0 || types.includes('password'))
+  }
+  return {
+    name: str(r.name),
+    status: str(r.status),
+    priority: typeof r.priority === 'number' ? r.priority : 0,
+    access: str(appSignOn.access) || 'ALLOW',
+    method: method.type === undefined ? undefined : str(method.type),
+    factorMode: method.factorMode === undefined ? undefined : str(method.factorMode),
+    passwordSuffices: constraints.length === 0 || constraints.some(passwordMeets),
+    users: strs(obj(people.users).include),
+    groups: strs(obj(people.groups).include),
+    otherConditions: Object.keys(conditions).filter((k) => k !== 'people' && conditions[k] !== null && conditions[k] !== undefined),
   }
 }

@@ -127,14 +127,20 @@ async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuil
     st.secretStored.add(u.key)
     return
   }
-  // Missing, or stored for another app this profile pointed at before: recover the current one.
-  const active = (await b.ctx.admin.listClientSecrets(app.id))
-    .filter((s) => s.status === 'ACTIVE' && s.value)
-    .sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))
+  // Missing, or stored for another app this profile pointed at before: recover the current one. A masked value
+  // (Okta elides secrets outside the create response: spec GET /api/v1/apps/{appId}/credentials/secrets) is never
+  // stored as the secret; the adapter hands it over as ''.
+  const listed = (await b.ctx.admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE')
+  const active = listed.filter((s) => s.value && !s.masked).sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))
   if (active[0]) {
     st.secrets.set(u.key, active[0].value)
     await store.set(key, active[0].value)
     st.secretStored.add(u.key)
+  } else if (listed.length) {
+    st.warnings.push(
+      `could not recover the client secret of "${u.label}": Okta masks client secrets outside their creation response, so nothing was stored; ` +
+        `get a usable one with \`oidc-setup okta rotate-secret --profile ${u.app}\` (or delete and re-create the app)`,
+    )
   } else {
     st.warnings.push(`could not recover the client secret of "${u.label}" (Okta returned no active secret): rotate it in the Admin Console`)
   }
