@@ -22,3 +22,16 @@ export function useSandbox(options: SandboxOptions = {}): { sandbox: () => Sandb
   }
   return { sandbox: get, oktaEnv: () => ({ OKTA_CLIENT_ORGURL: get().orgUrl, OKTA_CLIENT_TOKEN: get().apiToken }) }
 }
+
+/** The sandbox's Management API with its API token: the JSON answer (an empty object for an empty body). */
+export function sandboxApi(get: () => Sandbox): (method: string, path: string, body?: unknown) => Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return async (method, p, body) => {
+    const res = await fetch(`${get().orgUrl}${p}`, {
+      method,
+      headers: { Authorization: `SSWS ${get().apiToken}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    return text ? (JSON.parse(text) as Record<string, any>) : {} // eslint-disable-line @typescript-eslint/no-explicit-any
+  }
+}

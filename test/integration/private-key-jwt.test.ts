@@ -4,32 +4,20 @@
 // client then gets a token with an assertion signed by openid-client's PrivateKeyJwt.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseStoredClientKey } from '../../src/domain/client-key.js'
 import { openIdClientKeyProbe } from '../../src/infra/client-key-probe.js'
-import type { Sandbox } from '../../src/sandbox/index.js'
 import { tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
+import { sandboxApi, useSandbox } from '../helpers/sandbox.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  const { startSandbox } = await import('../../src/sandbox/index.js')
-  sandbox = await startSandbox()
-})
-afterAll(async () => {
-  await sandbox?.close()
-})
+const { sandbox } = useSandbox()
 
-const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
+const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox().orgUrl, OKTA_CLIENT_TOKEN: sandbox().apiToken })
 const run = (home: string, args: string[]) => runMain(args, { env: env(), configHome: home })
-
-async function api(method: string, p: string): Promise<Json> {
-  const res = await fetch(`${sandbox.orgUrl}${p}`, { method, headers: { Authorization: `SSWS ${sandbox.apiToken}`, Accept: 'application/json' } })
-  const text = await res.text()
-  return text ? (JSON.parse(text) as Json) : {}
-}
+const api = sandboxApi(sandbox)
 
 const secrets = (home: string): Record<string, string> => JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>
 const storedKey = (home: string, profile: string) => parseStoredClientKey(secrets(home)[`profile:${profile}:client-private-key`])
@@ -135,13 +123,13 @@ describe('--client-auth private-key-jwt', () => {
     ['oauth2-proxy', ['--base-url', 'https://o.example.com'], /^error: target "oauth2-proxy" cannot use private_key_jwt: oauth2-proxy has no private_key_jwt client authentication/m],
   ])('refuses %s with a one-line error and exit 2, before any write', async (target, extra, message) => {
     const home = tempDir('oidc-setup-home-')
-    const before = sandbox.requestLog?.length
+    const before = sandbox().requestLog?.length
     const res = await run(home, ['okta', 'create-app', '--target', target, ...extra, '--client-auth', 'private-key-jwt'])
     expect(res.code).toBe(2)
     expect(res.stderr).toMatch(message)
     expect(res.stderr).toMatch(/^hint: /m)
     expect(res.stderr).not.toMatch(/\n\s+at /)
-    expect(sandbox.requestLog?.length).toBe(before)
+    expect(sandbox().requestLog?.length).toBe(before)
   })
 
   it('rejects an unknown --client-auth', async () => {

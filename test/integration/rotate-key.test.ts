@@ -2,32 +2,20 @@
 // stored key before, during and after a rotation; each step resumes after an interruption; nothing prints a key.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseStoredClientKey, type StoredClientKey } from '../../src/domain/client-key.js'
 import { openIdClientKeyProbe } from '../../src/infra/client-key-probe.js'
-import type { Sandbox } from '../../src/sandbox/index.js'
 import { tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
+import { sandboxApi, useSandbox } from '../helpers/sandbox.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let sandbox: Sandbox
-beforeAll(async () => {
-  const { startSandbox } = await import('../../src/sandbox/index.js')
-  sandbox = await startSandbox()
-})
-afterAll(async () => {
-  await sandbox?.close()
-})
+const { sandbox } = useSandbox()
 
-const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox.orgUrl, OKTA_CLIENT_TOKEN: sandbox.apiToken })
+const env = (): Record<string, string> => ({ OKTA_CLIENT_ORGURL: sandbox().orgUrl, OKTA_CLIENT_TOKEN: sandbox().apiToken })
 const run = (home: string, args: string[]) => runMain(args, { env: env(), configHome: home })
-
-async function api(method: string, p: string): Promise<Json> {
-  const res = await fetch(`${sandbox.orgUrl}${p}`, { method, headers: { Authorization: `SSWS ${sandbox.apiToken}`, Accept: 'application/json' } })
-  const text = await res.text()
-  return text ? (JSON.parse(text) as Json) : {}
-}
+const api = sandboxApi(sandbox)
 
 const secretsFile = (home: string): string => path.join(home, 'secrets.json')
 const secrets = (home: string): Record<string, string> => JSON.parse(readFileSync(secretsFile(home), 'utf8')) as Record<string, string>
@@ -93,7 +81,7 @@ describe('okta rotate-key', () => {
     const app = await serviceApp('rk2')
     const before = clientKey(app.home, 'rk2')
     // The add of the new public key fails (a 500): the rotation stops at `generated`, nothing is switched.
-    sandbox.faults.once({ kind: 'error', status: 500, method: 'POST', path: `/api/v1/apps/${app.appId}/credentials/jwks` })
+    sandbox().faults.once({ kind: 'error', status: 500, method: 'POST', path: `/api/v1/apps/${app.appId}/credentials/jwks` })
     const failed = await run(app.home, ['okta', 'rotate-key', '--profile', 'rk2', '--json'])
     expect(failed.code).toBe(5)
     expect(profileOf(app.home, 'rk2').keyRotation).toMatchObject({ step: 'generated' })
@@ -101,13 +89,13 @@ describe('okta rotate-key', () => {
     expect(await token(app, before)).toBe(true)
     // The add happens but the answer is lost: the next run finds the key by its kid instead of adding it twice.
     const kid = profileOf(app.home, 'rk2').keyRotation.newKid
-    sandbox.faults.once({ kind: 'drop', when: 'after', method: 'POST', path: `/api/v1/apps/${app.appId}/credentials/jwks` })
+    sandbox().faults.once({ kind: 'drop', when: 'after', method: 'POST', path: `/api/v1/apps/${app.appId}/credentials/jwks` })
     const cut = await run(app.home, ['okta', 'rotate-key', '--profile', 'rk2', '--json'])
     expect(cut.code).not.toBe(0)
     expect((await jwksOf(app.appId)).map((k) => k.kid).sort()).toEqual([before.kid, kid].sort())
     // The retire fails once (deactivating the old key): the rotation stays proven; the next --finish completes it.
     // (Lifecycle calls are idempotent, so the adapter retries them: the fault stays until the run gave up.)
-    const outage = sandbox.faults.add({ kind: 'error', status: 500, method: 'POST', path: /\/credentials\/jwks\/[^/]+\/lifecycle\/deactivate$/ })
+    const outage = sandbox().faults.add({ kind: 'error', status: 500, method: 'POST', path: /\/credentials\/jwks\/[^/]+\/lifecycle\/deactivate$/ })
     const half = await run(app.home, ['okta', 'rotate-key', '--profile', 'rk2', '--finish', '--yes', '--json'])
     outage.remove()
     expect(half.code).toBe(5)
@@ -123,7 +111,7 @@ describe('okta rotate-key', () => {
     const app = await serviceApp('rk3')
     const before = clientKey(app.home, 'rk3')
     // Stop right after `stored` by refusing the token endpoint once with a 5xx (says nothing about the key).
-    sandbox.faults.once({ kind: 'error', status: 503, method: 'POST', path: /\/v1\/token$/ })
+    sandbox().faults.once({ kind: 'error', status: 503, method: 'POST', path: /\/v1\/token$/ })
     const first = await run(app.home, ['okta', 'rotate-key', '--profile', 'rk3', '--json'])
     expect(first.code).toBe(5)
     const rotation = profileOf(app.home, 'rk3').keyRotation
