@@ -1,6 +1,6 @@
 // Issue 11 §7: every example in the help of every command is run against the sandbox, in the world the examples
 // assume: the org they call https://example.okta.com (the sandbox), the profiles they name (galaxy, kestra, pomerium,
-// om, cli; cli logged in), the apps made by hand they adopt, the service app and key they configure, and the files
+// om, cli, billing-api (private_key_jwt); cli logged in), the apps made by hand they adopt, the service app and key they configure, and the files
 // they name, each example in a copy of that world. An example that fails — any exit code but 0 — is a failing test.
 // Examples that wait for a person (login in a browser, `sandbox start`) or reach outside this machine's loopback and
 // the test's directories are listed below and not run.
@@ -77,9 +77,11 @@ async function world(): Promise<{ home: string; files: string }> {
     ['--target', 'kestra', '--base-url', 'https://kestra.example.com', '--profile', 'kestra'],
     ['--target', 'pomerium', '--base-url', 'https://authenticate.example.com', '--profile', 'pomerium'],
     ['--target', 'openmetadata', '--base-url', 'https://om.example.com', '--profile', 'om', '--set', 'adminPrincipals=jdoe', '--set', 'principalDomain=example.com', '--render', path.join(files, 'om')],
-    ['--target', 'cli', '--profile', 'cli'],
+    ['--target', 'cli', '--profile', 'cli', '--assign-group', 'Everyone'],
+    ['--target', 'service', '--profile', 'billing-api', '--client-auth', 'private-key-jwt'],
   ]) {
-    const r = await runMain(['okta', 'create-app', ...args, '--assign-group', 'Everyone'], { env, configHome: home })
+    const assign = args.includes('service') || args.includes('--assign-group') ? [] : ['--assign-group', 'Everyone']
+    const r = await runMain(['okta', 'create-app', ...args, ...assign], { env, configHome: home })
     expect(r.code, r.stderr).toBe(0)
   }
   const cli = JSON.parse(readFileSync(path.join(home, 'profiles', 'cli.json'), 'utf8')) as Json
@@ -108,7 +110,7 @@ apps:
 const WAITS = [/ login( |$)/, /sandbox start/, /> \/etc\//, /--out \/etc\//, /pass show/, /"\$\{fpath/, /~\/\.config\/fish/, /https:\/\/api\.example\.com/]
 
 /** Commands after whose examples the world is made again: they delete what later examples use. */
-const DESTROYS = [/delete-app .*--yes/, /rotate-secret .*--finish/]
+const DESTROYS = [/delete-app .*--yes/, /rotate-secret .*--finish/, /rotate-key .*--finish/]
 
 async function commandPaths(): Promise<string[][]> {
   const paths: string[][] = [[]]

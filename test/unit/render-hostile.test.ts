@@ -210,7 +210,9 @@ describe('hostile values parse back exactly with the real parsers', () => {
         const rendered = await renderWith('authjs', 'native', id, secret).catch((error: unknown) => error)
         if (rendered instanceof Error) {
           expect(rendered).toBeInstanceOf(ConfigError)
-          expect(bareCarries(id) && bareCarries(secret) && !/#/.test(id + secret) && id === id.trim() && secret === secret.trim() && !id.startsWith('`') && !secret.startsWith('`')).toBe(false)
+          // A carriage return is refused too: docker keeps one inside a value, but dotenv (Next.js's @next/env) turns
+          // \r\n? into a line break before parsing (dotenv lib/main.js parse).
+          expect(bareCarries(id) && bareCarries(secret) && !/[#\r]/.test(id + secret) && id === id.trim() && secret === secret.trim() && !id.startsWith('`') && !secret.startsWith('`')).toBe(false)
           return
         }
         const [file] = rendered as RenderedFile[]
