@@ -92,6 +92,8 @@ export interface AuthServersAdmin {
   deleteScope(serverId: string, scopeId: string): Promise<void>
   listClaims(serverId: string): Promise<Claim[]>
   createClaim(serverId: string, spec: ClaimSpec): Promise<Claim>
+  /** Replaces a claim (PUT /api/v1/authorizationServers/{authServerId}/claims/{claimId}). */
+  updateClaim(serverId: string, claimId: string, spec: ClaimSpec): Promise<Claim>
   deleteClaim(serverId: string, claimId: string): Promise<void>
   listPolicies(serverId: string): Promise<Policy[]>
   /** Created at priority 1, so it is evaluated before broader policies such as the Default Policy. */

@@ -219,6 +219,15 @@ export class FakeOktaAdmin implements OktaAdmin {
       return claim
     })
   }
+  updateClaim(serverId: string, claimId: string, spec: Parameters<OktaAdmin['updateClaim']>[2]) {
+    return this.run('updateClaim', () => {
+      const list = this.claims.get(serverId) ?? []
+      const at = list.findIndex((c) => c.id === claimId)
+      const updated = { ...spec, id: claimId }
+      list[at] = updated
+      return updated
+    })
+  }
   deleteClaim(serverId: string, claimId: string) {
     return this.run('deleteClaim', () => {
       this.claims.set(serverId, (this.claims.get(serverId) ?? []).filter((c) => c.id !== claimId))

@@ -263,3 +263,56 @@ describe('connections apart from app profiles (issue 9 item 3)', () => {
     expect(doctor.stderr).toMatch(/profile "old" was written before oidc-setup kept intents; assumed: .*assignments/)
   })
 })
+
+describe('the groups claim follows the spec', () => {
+  const spec = (filter: string): string => `apiVersion: oidc-setup/v1
+apps:
+  - name: claimed
+    target: web
+    baseUrl: https://claimed.spec.example.com
+    authServer: default
+    groupsClaim: { name: claimed_groups, filter: "${filter}" }
+`
+  const claimOf = (): Record<string, unknown> | undefined => {
+    const server = dev.state.servers.find((s) => s.server.default === true)
+    return server?.claims.find((c) => c.name === 'claimed_groups') as Record<string, unknown> | undefined
+  }
+
+  it('a changed filter of a claim oidc-setup made is shown with its values and applied; one made in the console is left and said', async () => {
+    const home = tempDir('oidc-setup-home-')
+    await configure(home, 'dev', dev)
+    const file = specFile(spec('^eng-'))
+    expect((await runMain(['apply', '-f', file], { configHome: home })).code).toBe(0)
+    expect(claimOf()?.value).toBe('^eng-')
+    writeFileSync(file, spec('^ops-'))
+    const planned = await runMain(['plan', '-f', file, '--detailed-exitcode'], { configHome: home })
+    expect(planned.code).toBe(2)
+    expect(planned.stderr).toMatch(/~ claim "claimed_groups" \(ocl\w+\)\n\s+filter: "REGEX \^eng-" → "REGEX \^ops-"/)
+    expect((await runMain(['apply', '-f', file], { configHome: home })).code).toBe(0)
+    expect(claimOf()?.value).toBe('^ops-')
+
+    // Another config home that did not make the claim: told, and nothing changes.
+    const other = tempDir('oidc-setup-home-')
+    await configure(other, 'dev', dev)
+    const theirs = specFile(spec('^sec-').replace('name: claimed\n', 'name: claimed-too\n').replace('claimed.spec', 'claimed-too.spec'))
+    const r = await runMain(['apply', '-f', theirs], { configHome: other })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain('the groups claim "claimed_groups" was made outside oidc-setup and differs from the spec (filter): left as it is')
+    expect(claimOf()?.value).toBe('^ops-')
+  })
+  it('two apps wanting one claim with different filters is a usage error before anything is written', async () => {
+    const home = tempDir('oidc-setup-home-')
+    await configure(home, 'dev', dev)
+    const two = `${spec('^a-')}  - name: claimed-b
+    target: web
+    baseUrl: https://claimed-b.spec.example.com
+    authServer: default
+    groupsClaim: { name: claimed_groups, filter: "^b-" }
+`
+    const mark = dev.requestLog.length
+    const r = await runMain(['apply', '-f', specFile(two)], { configHome: home })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^error: apps "claimed" and "claimed-b" want the groups claim "claimed_groups" on one authorization server with different filters/m)
+    expect(writes(dev, mark)).toBe(0)
+  })
+})

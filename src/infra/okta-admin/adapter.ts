@@ -387,18 +387,14 @@ export class SdkOktaAdmin implements OktaAdmin {
   }
 
   async createClaim(serverId: string, spec: ClaimSpec): Promise<Claim> {
-    const body: Json = {
-      name: spec.name,
-      status: spec.status,
-      claimType: spec.claimType,
-      valueType: spec.valueType,
-      value: spec.value,
-      alwaysIncludeInToken: spec.alwaysIncludeInToken,
-      conditions: { scopes: spec.scopes },
-      ...(spec.groupFilterType ? { group_filter_type: spec.groupFilterType } : {}),
-    }
     return claimFromJson(
-      await this.send(`create claim "${spec.name}"`, 'POST', `/api/v1/authorizationServers/${enc(serverId)}/claims`, body),
+      await this.send(`create claim "${spec.name}"`, 'POST', `/api/v1/authorizationServers/${enc(serverId)}/claims`, claimBody(spec)),
+    )
+  }
+
+  async updateClaim(serverId: string, claimId: string, spec: ClaimSpec): Promise<Claim> {
+    return claimFromJson(
+      await this.send(`update claim "${spec.name}"`, 'PUT', `/api/v1/authorizationServers/${enc(serverId)}/claims/${enc(claimId)}`, claimBody(spec)),
     )
   }
 
@@ -584,4 +580,18 @@ export class SdkOktaAdmin implements OktaAdmin {
 
 function jwkFromJson(json: Json): ClientJwk {
   return { id: str(json.id), kid: str(json.kid), status: str(json.status), created: json.created === undefined ? undefined : str(json.created) }
+}
+
+/** A claim as Okta's API takes it (spec OAuth2Claim). */
+function claimBody(spec: ClaimSpec): Json {
+  return {
+    name: spec.name,
+    status: spec.status,
+    claimType: spec.claimType,
+    valueType: spec.valueType,
+    value: spec.value,
+    alwaysIncludeInToken: spec.alwaysIncludeInToken,
+    conditions: { scopes: spec.scopes },
+    ...(spec.groupFilterType ? { group_filter_type: spec.groupFilterType } : {}),
+  }
 }

@@ -1,8 +1,10 @@
+import { UsageError } from '../../../domain/errors.js'
 import type { ClaimSpec } from '../../../domain/okta-model.js'
 import { SHARED } from '../../../domain/plan.js'
 import { desiredGroupsClaim } from '../../../domain/provision-plan.js'
 import { Phase, type PlanBuilder, type Unit } from '../context.js'
 import { createOnce } from '../create-once.js'
+import { defined, scalar } from './values.js'
 
 /** Step 4, the groups claim (ID tokens) on each custom server an intent asks it on; reconciled once per server. */
 export async function planClaims(units: readonly Unit[], b: PlanBuilder): Promise<void> {
@@ -20,6 +22,13 @@ export async function planClaims(units: readonly Unit[], b: PlanBuilder): Promis
     const spec: ClaimSpec = { ...desiredGroupsClaim(), name: claim.name, value: claim.filter ?? '.*' }
     const key = `${u.server.key}\u0000${spec.name}`
     const entry = wanted.get(key) ?? { spec, units: [] }
+    if (entry.spec.value !== spec.value) {
+      // One claim per name on a server: two apps cannot want it with different filters.
+      throw new UsageError(
+        `apps "${entry.units[0]?.app ?? ''}" and "${u.app}" want the groups claim "${spec.name}" on one authorization server with different filters (${entry.spec.value} and ${spec.value})`,
+        { hint: 'give them one filter, or another claim name (groupsClaim: { name, filter })' },
+      )
+    }
     entry.units.push(u)
     wanted.set(key, entry)
   }
@@ -32,7 +41,30 @@ export async function planClaims(units: readonly Unit[], b: PlanBuilder): Promis
       const same = (c: { name: string; claimType: string }): boolean => c.name === spec.name && c.claimType === spec.claimType
       const found = server ? (await b.obs.claims(server.id)).find(same) : undefined
       if (found) {
-        b.add({ app: group, kind: 'claim', name: spec.name, action: 'unchanged', id: found.id })
+        // Reconciled like the rest when oidc-setup made it (a changed filter in the spec is applied); a claim made in
+        // the console is left as it is and its difference said: it may serve other apps of the server.
+        const changes = defined([
+          scalar('filter', `${found.groupFilterType ?? ''} ${found.value}`.trim(), `${spec.groupFilterType ?? ''} ${spec.value}`.trim()),
+          scalar('valueType', found.valueType, spec.valueType),
+          scalar('alwaysIncludeInToken', found.alwaysIncludeInToken, spec.alwaysIncludeInToken),
+          scalar('status', found.status, spec.status),
+        ])
+        const ours = users.some((u) => b.previous.get(u.app)?.managed?.some((m) => m.type === 'claim' && m.id === found.id))
+        if (changes.length && !ours) {
+          b.warnings.push(`the groups claim "${spec.name}" was made outside oidc-setup and differs from the spec (${changes.map((c) => c.field).join(', ')}): left as it is`)
+        }
+        const update = changes.length > 0 && ours
+        b.add(
+          { app: group, kind: 'claim', name: spec.name, action: update ? 'update' : 'unchanged', id: found.id, ...(update ? { changes } : {}) },
+          update
+            ? {
+                phase: Phase.ScopesAndClaims,
+                run: async (st) => {
+                  await admin.updateClaim(st.servers.get(serverKey)?.id ?? '', found.id, { ...spec, scopes: found.scopes })
+                },
+              }
+            : undefined,
+        )
         return
       }
       b.add(
