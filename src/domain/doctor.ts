@@ -237,6 +237,25 @@ export function checkAssignments(groupCount: number, userCount: number, federati
   return pass('app.assignments', `assigned: ${plural(groupCount, 'group')}, ${plural(userCount, 'user')} (directly or through groups)`)
 }
 
+/**
+ * A private_key_jwt client: the key oidc-setup holds (its kid) is an ACTIVE public key of the app in Okta, so its
+ * client assertions verify (https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/).
+ */
+export function checkClientKey(storedKid: string | undefined, keys: ReadonlyArray<{ kid: string; status: string }>, profile = 'NAME'): CheckResult {
+  const active = keys.filter((k) => k.status === 'ACTIVE')
+  if (storedKid === undefined) {
+    return fail('app.client-key', 'no private key for this private_key_jwt client in the secret store', `run \`oidc-setup okta rotate-key --profile ${profile}\` to make and register one`)
+  }
+  if (!active.some((k) => k.kid === storedKid)) {
+    return fail(
+      'app.client-key',
+      `the stored private key (kid ${storedKid}) is not an active public key of the app (active: ${active.map((k) => k.kid).join(', ') || 'none'})`,
+      `run \`oidc-setup okta rotate-key --profile ${profile}\``,
+    )
+  }
+  return pass('app.client-key', `the stored private key (kid ${storedKid}) is an active public key of the app`)
+}
+
 /** A confidential client has an active secret in Okta and the one oidc-setup holds matches it. */
 export function checkClientSecret(
   confidential: boolean,

@@ -1,8 +1,10 @@
 import { usesClientSecret } from '../domain/app-requirements.js'
+import { parseStoredClientKey } from '../domain/client-key.js'
 import {
   checkAppExists,
   checkAppSettings,
   checkAssignments,
+  checkClientKey,
   checkSignOnPolicy,
   checkClientSecret,
   checkRotation,
@@ -164,6 +166,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
           const verdict = checkSignOnPolicy(signOn, { login: testUser.name, id: testUser.id, groupIds, hasTotp }, app.id)
           add({ ...verdict, id: 'app.test-user-sign-in', ...(verdict.status === 'fail' ? { status: 'warn' as const } : {}) })
         }
+        if (app.tokenEndpointAuthMethod === 'private_key_jwt') {
+          const kid = parseStoredClientKey(await (await deps.secretStore()).get(secretKeys.clientPrivateKey(profile.name)))?.kid
+          add(checkClientKey(kid, await admin.listJwks(app.id), profile.name))
+        }
         const confidential = usesClientSecret(app.tokenEndpointAuthMethod)
         const active = confidential ? (await admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE') : []
         const stored = confidential ? await readStoredSecret() : undefined
@@ -173,16 +179,15 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         const plain = active.filter((s) => s.value && !s.masked)
         const activeHashes = new Set(plain.map((s) => sha256(s.value)))
         const masked = stored !== undefined && plain.length < active.length
-        add(
-          checkClientSecret(
-            confidential,
-            active.length,
+        if (app.tokenEndpointAuthMethod !== 'private_key_jwt') {
+          const matches =
             stored === undefined || activeHashes.size === 0 || (masked && !activeHashes.has(sha256(stored)))
-              ? masked ? 'masked' : undefined
-              : activeHashes.has(sha256(stored)),
-            profile.name,
-          ),
-        )
+              ? masked
+                ? ('masked' as const)
+                : undefined
+              : activeHashes.has(sha256(stored))
+          add(checkClientSecret(confidential, active.length, matches, profile.name))
+        }
         if (profile.rotation) {
           add(checkRotation(profile.rotation, active.map((s) => s.id)))
         }

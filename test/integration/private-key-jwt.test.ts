@@ -2,6 +2,7 @@
 // pair is generated locally, the public JWK registered with the app (settings.oauthClient.jwks on create,
 // POST /api/v1/apps/{appId}/credentials/jwks on a switch), the private key kept only in the secret store; the
 // client then gets a token with an assertion signed by openid-client's PrivateKeyJwt.
+import { generateKeyPairSync } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -45,6 +46,21 @@ describe('--client-auth private-key-jwt', () => {
     const verdict = await openIdClientKeyProbe().probe({ issuer: json.issuer, clientId: json.clientId, key: key!, clientCredentialsScopes: ['api:access'] })
     expect(verdict).toMatchObject({ accepted: true })
     expect(verdict.accepted && verdict.accessToken).toMatch(/^ey/)
+
+    // doctor checks the key, not a secret: the stored kid is an active public key of the app; deactivated behind its
+    // back, it fails.
+    const doctor = await run(home, ['doctor', '--profile', 'pk1', '--json'])
+    const keyCheck = (r: typeof doctor): Json => (JSON.parse(r.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-key')
+    expect(keyCheck(doctor)).toMatchObject({ status: 'pass' })
+    expect((JSON.parse(doctor.stdout) as Json).checks.some((c: Json) => c.id === 'app.client-secret')).toBe(false)
+    // An admin adds another key and deactivates ours (Okta keeps one active key for a private_key_jwt client).
+    const other = { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }), kid: 'admin-key', use: 'sig', alg: 'RS256' }
+    await api('POST', `/api/v1/apps/${json.appId}/credentials/jwks`, other)
+    await api('POST', `/api/v1/apps/${json.appId}/credentials/jwks/${keys[0]?.id}/lifecycle/deactivate`)
+    const broken = await run(home, ['doctor', '--profile', 'pk1', '--json'])
+    expect(keyCheck(broken)).toMatchObject({ status: 'fail', message: `the stored private key (kid ${key?.kid}) is not an active public key of the app (active: admin-key)` })
+    expect(broken.code).toBe(3)
+    await api('POST', `/api/v1/apps/${json.appId}/credentials/jwks/${keys[0]?.id}/lifecycle/activate`)
 
     // delete-app forgets the key with the app.
     const deleted = await run(home, ['okta', 'delete-app', '--profile', 'pk1', '--yes'])
