@@ -30,6 +30,13 @@ export interface TargetSetting {
   description: string
   /** Whether rendering refuses without it. */
   required: boolean
+  /**
+   * Asked on a terminal when absent though not required (an empty answer leaves it unset): a value that cannot be
+   * guessed and whose absence the user should decide on (Kestra's default role).
+   */
+  ask?: boolean | undefined
+  /** Asked only when this other setting has a value (e.g. a role's permissions after the role). */
+  askAfter?: string | undefined
   /** Used when the setting is absent (only for values that are safe for every install). */
   default?: SettingValue | undefined
   /** Checks one value (each entry of a list); returns the problem, or undefined when it is fine. */

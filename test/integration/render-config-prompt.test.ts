@@ -9,11 +9,13 @@ describe('render-config on a terminal', () => {
     const out = tempDir()
     const result = await runInteractive(
       ['render-config', '--out', out],
-      ['kestra', 'https://example.okta.com', 'https://kestra.example.com', '0oaPrompted', 'prompted-secret-value'],
+      // The default role is asked too; an empty answer renders none (and says so in the next steps).
+      ['kestra', 'https://example.okta.com', 'https://kestra.example.com', '0oaPrompted', 'prompted-secret-value', ''],
     )
     expect(result.stderr).not.toContain('prompted-secret-value')
     expect(result.code).toBe(0)
-    expect(result.asked).toHaveLength(5)
+    expect(result.asked).toHaveLength(6)
+    expect(result.asked[5]).toMatch(/\[defaultRole\]:$/)
     const text = readFileSync(path.join(out, 'application.yaml'), 'utf8')
     expect(text).toContain('client-id: "0oaPrompted"')
     expect(text).toContain('client-secret: prompted-secret-value')

@@ -102,18 +102,27 @@ describe('setup against the sandbox', () => {
   it('asks for the target and base URL on a terminal', async () => {
     const cwd = tempDir()
     // A bad URL is explained and asked again (issue 11), and who may sign in is offered.
-    const r = await runInteractive(['setup', '--profile', 'asked'], ['kestra', 'not a url', 'https://asked.example.test', 'Everyone', ''], { env: env(), cwd })
+    // Kestra's default role cannot be guessed: asked (issue 10), its permissions after it.
+    const r = await runInteractive(
+      ['setup', '--profile', 'asked'],
+      ['kestra', 'not a url', 'https://asked.example.test', 'Everyone', '', 'Viewer', 'FLOW:READ, EXECUTION:READ'],
+      { env: env(), cwd },
+    )
     expect(r.asked).toEqual([
       'What are you connecting to Okta?',
       'Base URL users open (e.g. https://app.example.com):',
       'Base URL users open (e.g. https://app.example.com):',
       'Assign a group to the app (e.g. Everyone; empty for none):',
       'Assign a user by login (empty for none):',
+      'name of the role Kestra gives users on their first SSO login (kestra.security.defaultRole.name); without it they get no permissions, empty for none [defaultRole]:',
+      "that role's permissions as RESOURCE:ACTION (kestra.security.defaultRole.permissions), e.g. FLOW:READ,EXECUTION:READ (comma-separated), empty for none [defaultRolePermissions]:",
     ])
     expect(r.rejected).toHaveLength(1)
     expect(r.stderr).toMatch(/group-assignment "Everyone → kestra \(asked.example.test\)": created/)
     expect(r.stderr).not.toContain('error:')
     expect(r.code).toBe(0)
-    expect(readFileSync(path.join(cwd, 'kestra', 'application.yaml'), 'utf8')).toContain('client-id:')
+    const yaml = readFileSync(path.join(cwd, 'kestra', 'application.yaml'), 'utf8')
+    expect(yaml).toContain('client-id:')
+    expect(yaml).toMatch(/defaultRole:\n\s+name: "?Viewer"?\n\s+permissions:/)
   })
 })

@@ -3,8 +3,9 @@ import { missingSettings } from '../../targets/settings.js'
 import type { SettingValue, TargetModule } from '../../targets/types.js'
 
 /**
- * Asks on a terminal for each required setting that is missing (re-asking until the target accepts the value);
- * without a prompt the settings are returned as they are, and render-config refuses with the flag to pass.
+ * Asks on a terminal for each required setting that is missing (re-asking until the target accepts the value), and
+ * for the optional ones the target wants asked (an empty answer leaves them unset); without a prompt the settings
+ * are returned as they are, and render-config refuses a missing required one with the flag to pass.
  */
 export async function askMissingSettings(
   target: TargetModule,
@@ -15,17 +16,25 @@ export async function askMissingSettings(
     return settings
   }
   const out = { ...settings }
-  for (const s of missingSettings(target, out)) {
+  const required = new Set(missingSettings(target, out).map((s) => s.key))
+  for (const s of target.settings ?? []) {
+    const optional = s.ask && out[s.key] === undefined && (s.askAfter === undefined || out[s.askAfter] !== undefined)
+    if (!required.has(s.key) && !optional) {
+      continue
+    }
     const split = (text: string): string[] => text.split(',').map((v) => v.trim()).filter(Boolean)
-    const answer = await prompt.input(`${s.description}${s.kind === 'list' ? ' (comma-separated)' : ''} [${s.key}]:`, {
+    const answer = await prompt.input(`${s.description}${s.kind === 'list' ? ' (comma-separated)' : ''}${optional ? ', empty for none' : ''} [${s.key}]:`, {
       validate: (text) => {
         const values = s.kind === 'list' ? split(text) : [text.trim()]
         if (values.length === 0 || values[0] === '') {
-          return `${s.key} is required (e.g. ${s.example})`
+          return optional ? true : `${s.key} is required (e.g. ${s.example})`
         }
         return values.map((v) => s.validate?.(v)).find(Boolean) ?? true
       },
     })
+    if (optional && !answer.trim()) {
+      continue
+    }
     out[s.key] = s.kind === 'list' ? split(answer) : s.kind === 'boolean' ? answer.trim() === 'true' : answer.trim()
   }
   return out
