@@ -16,6 +16,12 @@ export interface Profile {
   /** `org` for the org authorization server, else the custom server's id (e.g. `default`). */
   authServerId?: string | undefined
   clientId?: string | undefined
+  /**
+   * Okta's `secret_hash` of the client secret in the secret store, recorded when it was stored: where Okta masks
+   * secret values, doctor compares by it (spec OAuth2ClientSecret.secret_hash; its algorithm is not documented, so
+   * it is never computed here, only compared).
+   */
+  clientSecretHash?: string | undefined
   appId?: string | undefined
   appLabel?: string | undefined
   applicationType?: ApplicationType | undefined

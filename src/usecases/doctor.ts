@@ -180,12 +180,16 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps): Promise<C
         const activeHashes = new Set(plain.map((s) => sha256(s.value)))
         const masked = stored !== undefined && plain.length < active.length
         if (app.tokenEndpointAuthMethod !== 'private_key_jwt') {
+          // Masked: compared by the secret_hash recorded when the secret was stored, when there is one.
+          const byOktaHash = masked && profile.clientSecretHash ? active.some((s) => s.secretHash === profile.clientSecretHash) : undefined
           const matches =
-            stored === undefined || activeHashes.size === 0 || (masked && !activeHashes.has(sha256(stored)))
-              ? masked
-                ? ('masked' as const)
-                : undefined
-              : activeHashes.has(sha256(stored))
+            byOktaHash !== undefined
+              ? byOktaHash
+              : stored === undefined || activeHashes.size === 0 || (masked && !activeHashes.has(sha256(stored)))
+                ? masked
+                  ? ('masked' as const)
+                  : undefined
+                : activeHashes.has(sha256(stored))
           add(checkClientSecret(confidential, active.length, matches, profile.name))
         }
         if (profile.rotation) {

@@ -128,6 +128,7 @@ export async function rotateSecret(input: RotateSecretInput, deps: RotateSecretD
         await store.set(secretKeys.clientSecretPrevious(input.profile), current)
       }
       await store.set(secretKeys.clientSecret(input.profile), next)
+      await profiles.update(input.profile, { clientSecretHash: secrets.find((s) => s.id === rotation?.newSecretId)?.secretHash })
     } else if (!current) {
       // The new secret's plaintext is lost (the store was cleared): start the rotation's add step over, which retires
       // the orphaned secret in Okta and adds a fresh one.

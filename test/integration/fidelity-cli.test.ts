@@ -9,7 +9,7 @@ import { isMaskedSecret } from '../../src/infra/okta-admin/json.js'
 import { main } from '../../src/main.js'
 import { tempDir } from '../helpers/cli.js'
 import { runMain, type MainResult } from '../helpers/run-main.js'
-import { useSandbox } from '../helpers/sandbox.js'
+import { sandboxApi, useSandbox } from '../helpers/sandbox.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -67,7 +67,7 @@ describe('masked client secrets (spec GET /api/v1/apps/{appId}/credentials/secre
     expect(isMaskedSecret('x3mT-_0aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789ab')).toBe(false)
   })
 
-  it('create-app stores the plaintext from the create response; doctor says it cannot compare instead of "matches none"', async () => {
+  it('create-app stores the plaintext from the create response and records its secret_hash; doctor compares by it', async () => {
     const home = tempDir()
     const r = await createApp(home, 'masked')
     expect(r.stderr).not.toContain('error:')
@@ -75,13 +75,28 @@ describe('masked client secrets (spec GET /api/v1/apps/{appId}/credentials/secre
     const stored = Object.values(secretsOf(home))
     expect(stored.length).toBeGreaterThan(0)
     expect(stored.some((v) => v.includes('......'))).toBe(false)
+    const profile = JSON.parse(readFileSync(path.join(home, 'profiles', 'masked.json'), 'utf8')) as Json
+    expect(profile.clientSecretHash).toMatch(/^[A-Za-z0-9_-]{22}$/)
 
     const doctor = await runMain(['doctor', '--profile', 'masked', '--json'], { env: oktaEnv(), configHome: home })
-    const check = (JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret')
-    expect(check).toMatchObject({ status: 'warn' })
-    expect(check.message).toContain('cannot compare')
-    expect(check.message).not.toContain('matches none')
-    expect(check.fix).toContain('oidc-setup okta rotate-secret --profile masked')
+    const check = (d: typeof doctor): Json => (JSON.parse(d.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret')
+    expect(check(doctor)).toMatchObject({ status: 'pass', message: 'the stored client secret is active in Okta' })
+
+    // Replaced behind its back (a new secret made in the console, ours retired): the recorded hash matches none.
+    const api = sandboxApi(sandbox)
+    const secrets = (await api('GET', `/api/v1/apps/${profile.appId}/credentials/secrets`)) as unknown as Json[]
+    await api('POST', `/api/v1/apps/${profile.appId}/credentials/secrets`, {})
+    await api('POST', `/api/v1/apps/${profile.appId}/credentials/secrets/${secrets[0]?.id}/lifecycle/deactivate`)
+    const after = await runMain(['doctor', '--profile', 'masked', '--json'], { env: oktaEnv(), configHome: home })
+    expect(check(after)).toMatchObject({ status: 'fail' })
+    expect(check(after).message).toContain('matches none')
+
+    // Without a recorded hash (a profile from before), doctor says it cannot compare instead of "matches none".
+    writeFileSync(path.join(home, 'profiles', 'masked.json'), JSON.stringify({ ...profile, clientSecretHash: undefined }))
+    const legacy = await runMain(['doctor', '--profile', 'masked', '--json'], { env: oktaEnv(), configHome: home })
+    expect(check(legacy)).toMatchObject({ status: 'warn' })
+    expect(check(legacy).message).toContain('cannot compare')
+    expect(check(legacy).fix).toContain('oidc-setup okta rotate-secret --profile masked')
   })
 
   it('never recovers a masked value as the secret: create-app warns and says how to get a usable one', async () => {
@@ -107,8 +122,9 @@ describe('masked client secrets (spec GET /api/v1/apps/{appId}/credentials/secre
     expect(rotated.stderr).not.toContain('error:')
     expect(rotated.code).toBe(0)
     expect(secretsOf(home)[key]).toMatch(/^[A-Za-z0-9_-]{20,}$/)
+    // rotate-secret records the new secret's secret_hash: doctor compares by it.
     const doctor = await runMain(['doctor', '--profile', 'lost', '--json'], { env: oktaEnv(), configHome: home })
-    expect((JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret').message).toContain('cannot compare')
+    expect((JSON.parse(doctor.stdout) as Json).checks.find((c: Json) => c.id === 'app.client-secret')).toMatchObject({ status: 'pass' })
   })
 })
 

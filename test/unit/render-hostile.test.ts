@@ -61,7 +61,7 @@ function yamlBoth(text: string): unknown[] {
 const XML_UNSAFE = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F\u0085\u2028\u2029\uFFFE\uFFFF]/
 // What SnakeYAML would reject or read differently: refused with a config error.
 const YAML_UNSAFE = /[\u007F-\u009F\u2028\u2029\uFFFE\uFFFF]/
-const RUNS = { numRuns: 120 }
+const RUNS = { numRuns: Number(process.env.HOSTILE_RUNS ?? 120) }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** Renders, or checks that a value YAML readers disagree on was refused. */
@@ -73,7 +73,7 @@ async function renderYaml(target: string, id: string, secret: string): Promise<s
   const [file] = await renderWith(target, 'native', id, secret)
   return file?.text
 }
-const SHELL_RUNS = { numRuns: 60 }
+const SHELL_RUNS = { numRuns: Number(process.env.HOSTILE_RUNS ?? 60) }
 
 describe('hostile values parse back exactly with the real parsers', () => {
   it('pomerium config.yaml (yaml 1.1 and 1.2)', async () => {
@@ -181,8 +181,9 @@ describe('hostile values parse back exactly with the real parsers', () => {
         const rendered = await renderWith(target, format, id, secret).catch((error: unknown) => error)
         if (rendered instanceof Error) {
           expect(rendered).toBeInstanceOf(ConfigError)
-          // Refused only when a bare line could not carry one of the values.
-          expect(bareCarries(id) && bareCarries(secret)).toBe(false)
+          // Refused only when a bare line could not carry one of the values, or one holds a carriage return (refused
+          // as a line break: dotenv readers such as Next.js's and many editors end a line there).
+          expect(bareCarries(id) && bareCarries(secret) && !/\r/.test(id + secret)).toBe(false)
           return
         }
         const [file] = rendered as RenderedFile[]

@@ -78,6 +78,8 @@ export class ApplyState {
   readonly secrets = new Map<string, string>()
   readonly managed = new Map<string, ManagedResource[]>()
   readonly testUserPasswords = new Map<string, string>()
+  /** Okta's `secret_hash` of each client secret stored by this run, by unit key. */
+  readonly secretHashes = new Map<string, string>()
   /** Units whose client secret is in the secret store now. */
   readonly secretStored = new Set<string>()
   readonly warnings: string[] = []

@@ -238,6 +238,7 @@ async function saveProfiles(inner: PlanInternals, st: ApplyState, ctx: EngineCon
       ...(Object.keys(intent.settings).length ? { settings: { ...previous?.settings, ...intent.settings } } : {}),
       ...(Object.keys(companions).length ? { companions } : {}),
       ...(intent.connection ? { connection: intent.connection } : {}),
+      ...(st.secretHashes.has(main.key) ? { clientSecretHash: st.secretHashes.get(main.key) } : {}),
       intent: { ...intent },
       managed,
     }

@@ -121,6 +121,11 @@ async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuil
   if (fresh) {
     await store.set(key, fresh)
     st.secretStored.add(u.key)
+    // Its secret_hash, for comparing where Okta masks values: the app's newest active secret is the one just made.
+    const made = (await b.ctx.admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE').sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))[0]
+    if (made?.secretHash) {
+      st.secretHashes.set(u.key, made.secretHash)
+    }
     return
   }
   if (b.previous.get(u.app)?.clientId === app.clientId && (await store.get(key)) !== undefined) {
@@ -136,6 +141,9 @@ async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuil
     st.secrets.set(u.key, active[0].value)
     await store.set(key, active[0].value)
     st.secretStored.add(u.key)
+    if (active[0].secretHash) {
+      st.secretHashes.set(u.key, active[0].secretHash)
+    }
   } else if (listed.length) {
     st.warnings.push(
       `could not recover the client secret of "${u.label}": Okta masks client secrets outside their creation response, so nothing was stored; ` +
