@@ -114,6 +114,8 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
   const profile = await resolveProfile(c)
   const prompt = c.interactive ? deps.prompt : undefined
   let targetName = options.target ?? profile?.target
+  // Asked for the target: a wizard, which also asks for the optional settings the target wants decided.
+  const wizard = targetName === undefined && prompt !== undefined
   if (targetName === undefined && prompt) {
     targetName = await prompt.select(
       'Which application?',
@@ -185,6 +187,7 @@ async function run(options: RenderConfigOptions, c: ActionContext): Promise<void
       { source: '--set', values: parseSetFlags(options.set ?? []) },
     ]),
     prompt,
+    { optional: wizard },
   )
   const issuerWarning = target.issuerWarning?.(issuer.kind)
   for (const warning of [...issuer.warnings, ...baseUrl.warnings, ...(issuerWarning ? [issuerWarning] : [])]) {

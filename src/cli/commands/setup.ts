@@ -82,6 +82,8 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
     .action(async (options: SetupOptions, command: Command) => {
       const c = ctx.context(command)
       const { deps, out, globals } = c
+      // Asked for the target: a wizard, which also asks for the optional settings the target wants decided.
+      const asked = c.interactive && !options.target
       await promptMissing(c, options)
       const dryRun = Boolean(options.dryRun)
       if (options.verify && !options.testUser) {
@@ -105,7 +107,9 @@ export const registerSetup: RegisterCommand = (program, ctx) => {
         // The settings the files need (OpenMetadata's first admins …): asked or refused before Okta is touched, so a
         // missing one never leaves an app made and its files unwritten.
         const previous = (await deps.profiles.get(request.input.profile))?.settings
-        const settings = await askMissingSettings(target, { ...previous, ...request.intent.settings }, c.interactive ? deps.prompt : undefined)
+        const settings = await askMissingSettings(target, { ...previous, ...request.intent.settings }, c.interactive ? deps.prompt : undefined, {
+          optional: asked,
+        })
         requireSettings(target, settings)
         request.intent.settings = settings
         request.input.settings = settings

@@ -3,14 +3,16 @@ import { missingSettings } from '../../targets/settings.js'
 import type { SettingValue, TargetModule } from '../../targets/types.js'
 
 /**
- * Asks on a terminal for each required setting that is missing (re-asking until the target accepts the value), and
- * for the optional ones the target wants asked (an empty answer leaves them unset); without a prompt the settings
- * are returned as they are, and render-config refuses a missing required one with the flag to pass.
+ * Asks on a terminal for each required setting that is missing (re-asking until the target accepts the value), and,
+ * in a wizard (`optional`: the command is already asking for what it lacks), for the optional ones the target wants
+ * asked (an empty answer leaves them unset); a command given its flags is not interrupted for them. Without a prompt
+ * the settings are returned as they are, and render-config refuses a missing required one with the flag to pass.
  */
 export async function askMissingSettings(
   target: TargetModule,
   settings: Record<string, SettingValue>,
   prompt: Prompt | undefined,
+  options: { optional?: boolean } = {},
 ): Promise<Record<string, SettingValue>> {
   if (!prompt) {
     return settings
@@ -18,7 +20,7 @@ export async function askMissingSettings(
   const out = { ...settings }
   const required = new Set(missingSettings(target, out).map((s) => s.key))
   for (const s of target.settings ?? []) {
-    const optional = s.ask && out[s.key] === undefined && (s.askAfter === undefined || out[s.askAfter] !== undefined)
+    const optional = options.optional === true && s.ask && out[s.key] === undefined && (s.askAfter === undefined || out[s.askAfter] !== undefined)
     if (!required.has(s.key) && !optional) {
       continue
     }
