@@ -1,4 +1,4 @@
-import { DEFAULT_LOGIN_PORTS, loopbackRedirectUri } from '../domain/loopback.js'
+import { cliTarget } from './presets.js'
 import type { RenderableTarget, TargetSetting } from './types.js'
 
 // Sources (kubernetes/website content/en/docs/reference/access-authn-authz/authentication.md, "OpenID Connect Tokens"):
@@ -78,19 +78,11 @@ export const kubernetes: RenderableTarget = {
   summary: 'the API server\'s OIDC authenticator (AuthenticationConfiguration or --oidc-* flags), a kubeconfig using oidc-setup token, a ClusterRoleBinding',
   formats: ['native'],
   settings: KUBERNETES_SETTINGS,
-  requirements() {
+  requirements(input) {
+    // The `cli` preset's app (native, PKCE, refresh and device grants, the loopback ports `oidc-setup login` tries),
+    // whose client id is also the API server's audience.
     return {
-      applicationType: 'native',
-      grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
-      responseTypes: ['code'],
-      // The `cli` preset's loopback redirects: `oidc-setup login` tries exactly these ports (Okta matches exactly).
-      redirectUris: DEFAULT_LOGIN_PORTS.map(loopbackRedirectUri),
-      postLogoutRedirectUris: [],
-      scopes: ['openid', 'profile', 'email', 'offline_access'],
-      tokenEndpointAuthMethod: 'none',
-      pkceRequired: true,
-      authServer: 'default',
-      refreshTokenRotation: 'ROTATE',
+      ...cliTarget.requirements(input),
       notes: [
         'kube-apiserver authenticates the ID token: its aud is this app\'s client id, which is the audience in the rendered files',
         'groups: a groups claim in the ID token on a custom authorization server (--groups-claim); Okta puts at most 100 groups in it, so filter it',

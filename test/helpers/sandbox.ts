@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js'
 
 /**
@@ -23,8 +23,14 @@ export function useSandbox(options: SandboxOptions = {}): { sandbox: () => Sandb
   return { sandbox: get, oktaEnv: () => ({ OKTA_CLIENT_ORGURL: get().orgUrl, OKTA_CLIENT_TOKEN: get().apiToken }) }
 }
 
-/** The sandbox's Management API with its API token: the JSON answer (an empty object for an empty body). */
-export function sandboxApi(get: () => Sandbox): (method: string, path: string, body?: unknown) => Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * The sandbox's Management API with its API token: the JSON answer (an empty object for an empty body). With
+ * `{ ok: true }` a non-2xx answer fails the test, its body in the message.
+ */
+export function sandboxApi(
+  get: () => Sandbox,
+  options: { ok?: boolean } = {},
+): (method: string, path: string, body?: unknown) => Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return async (method, p, body) => {
     const res = await fetch(`${get().orgUrl}${p}`, {
       method,
@@ -32,6 +38,9 @@ export function sandboxApi(get: () => Sandbox): (method: string, path: string, b
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
+    if (options.ok) {
+      expect(res.ok, `${method} ${p}: ${res.status} ${text}`).toBe(true)
+    }
     return text ? (JSON.parse(text) as Record<string, any>) : {} // eslint-disable-line @typescript-eslint/no-explicit-any
   }
 }

@@ -163,16 +163,7 @@ describe('eventual consistency (sandbox --eventual-consistency; terraform-provid
 
 describe('Federation Broker Mode (settings.implicitAssignment; help.okta.com apps-fbm-enable)', () => {
   const { sandbox, oktaEnv } = useSandbox({ orgProfile: 'classic' })
-  const api = async (method: string, url: string, body?: unknown): Promise<Json> => {
-    const res = await fetch(`${sandbox().orgUrl}${url}`, {
-      method,
-      headers: { Authorization: `SSWS ${sandbox().apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await res.text()
-    expect(res.ok, text).toBe(true)
-    return (text ? JSON.parse(text) : {}) as Json
-  }
+  const api = sandboxApi(sandbox, { ok: true })
 
   it('an assignment to a broker-mode app fails with a clear message and hint; doctor knows every user may sign in', async () => {
     const home = tempDir()
@@ -226,16 +217,7 @@ describe('no API Access Management (spec Error-FF-NotEnabled-Response-401: E0000
 
 describe('setup --verify on an Identity Engine org (default authentication policy: two factors)', () => {
   const { sandbox, oktaEnv } = useSandbox({ orgProfile: 'oie' })
-  const api = async (method: string, url: string, body?: unknown): Promise<Json> => {
-    const res = await fetch(`${sandbox().orgUrl}${url}`, {
-      method,
-      headers: { Authorization: `SSWS ${sandbox().apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    })
-    const text = await res.text()
-    expect(res.ok, text).toBe(true)
-    return (text ? JSON.parse(text) : {}) as Json
-  }
+  const api = sandboxApi(sandbox, { ok: true })
   const setup = (profile: string, home: string) =>
     runMain(
       ['setup', '--profile', profile, '--target', 'kestra', '--base-url', `https://${profile}.example.test`, '--assign-group', 'Everyone', '--test-user', `qa-${profile}@example.test`, '--verify', '--json'],

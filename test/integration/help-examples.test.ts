@@ -13,21 +13,13 @@ import { secretKeys } from '../../src/domain/profile.js'
 import { serializeTokenSet, toStoredTokenSet } from '../../src/domain/token-set.js'
 import { BIN, runCli, tempDir } from '../helpers/cli.js'
 import { runMain } from '../helpers/run-main.js'
-import { useSandbox } from '../helpers/sandbox.js'
+import { sandboxApi, useSandbox } from '../helpers/sandbox.js'
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const { sandbox, oktaEnv } = useSandbox()
 
-async function api(method: string, p: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${sandbox().orgUrl}${p}`, {
-    method,
-    headers: { Authorization: `SSWS ${sandbox().apiToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  expect(res.ok, `${method} ${p}: ${res.status}`).toBe(true)
-  return (await res.json()) as Json
-}
+const api = sandboxApi(sandbox, { ok: true })
 
 /** What the examples find in the org: apps made by hand (to adopt), and the API service app of `--client-id 0oa123`. */
 async function org(): Promise<{ keyPem: string }> {

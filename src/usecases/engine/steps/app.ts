@@ -112,6 +112,14 @@ async function storeSecret(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuilder
     return
   }
   await st.serialSecrets(() => storeSecretNow(u, app, st, b))
+  if (st.secrets.has(u.key) && !st.secretHashes.has(u.key)) {
+    // A new secret's secret_hash, for comparing where Okta masks values: the app's newest active secret is the one
+    // just made. Read outside the store's queue, so apps creating secrets at once read concurrently.
+    const made = (await b.ctx.admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE').sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))[0]
+    if (made?.secretHash) {
+      st.secretHashes.set(u.key, made.secretHash)
+    }
+  }
 }
 
 async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuilder): Promise<void> {
@@ -121,11 +129,6 @@ async function storeSecretNow(u: Unit, app: OidcApp, st: ApplyState, b: PlanBuil
   if (fresh) {
     await store.set(key, fresh)
     st.secretStored.add(u.key)
-    // Its secret_hash, for comparing where Okta masks values: the app's newest active secret is the one just made.
-    const made = (await b.ctx.admin.listClientSecrets(app.id)).filter((s) => s.status === 'ACTIVE').sort((x, y) => (y.created ?? '').localeCompare(x.created ?? ''))[0]
-    if (made?.secretHash) {
-      st.secretHashes.set(u.key, made.secretHash)
-    }
     return
   }
   if (b.previous.get(u.app)?.clientId === app.clientId && (await store.get(key)) !== undefined) {
